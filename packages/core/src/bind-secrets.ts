@@ -1,0 +1,91 @@
+import { AccessDeniedError, InvalidSecretNameError, OperationDisabledError, StoreDestroyedError } from './errors.js'
+import { printableName, secretNameProblem } from './names.js'
+import type { SecretOperation, SecretStore, SecretValues } from './types.js'
+
+export interface BindSecretsOptions {
+  /** Exact logical names the view may touch. Combined with `prefixes`: a name passes if either allows it. */
+  names?: readonly string[]
+  /** Logical name prefixes the view may touch (for example `'payment/'`). */
+  prefixes?: readonly string[]
+  /**
+   * Operations the view offers; the others throw `OperationDisabledError`. The underlying
+   * store's own `enable*` flags still apply.
+   * @default ['get', 'set', 'remove']
+   */
+  operations?: readonly SecretOperation[]
+  /**
+   * Confines the view to one tenant: every name is stored as `tenant:<tenant>:<name>`, and results
+   * come back under the names the handler used. Letters, digits, `_` and `-` only.
+   */
+  tenant?: string
+  /** The view's `name`. @default `<store name>` or `<store name>[tenant:<tenant>]` */
+  name?: string
+}
+
+const TENANT_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+const ALL_OPERATIONS: readonly SecretOperation[] = ['get', 'set', 'remove']
+
+/** The object handed to handlers as `context.secrets`. It is itself a `SecretStore`. */
+export interface ScopedSecretStore extends SecretStore {
+  /** The prefix every backend name carries in this view (`''` without a tenant). */
+  readonly scopePrefix: string
+}
+
+/**
+ * Returns a view of `store` narrowed to some names, operations and one tenant: the object a handler
+ * receives as `context.secrets`. The view never reaches a backend name outside its scope, whatever
+ * name it is given. Destroying the view only disables it; the owner destroys the store.
+ *
+ * @example
+ * const secrets = bindSecrets(store, { tenant: 'acme', names: ['stripeApiKey'], operations: ['get'] })
+ * await secrets.getSecret('stripeApiKey') // reads tenant:acme:stripeApiKey
+ */
+export function bindSecrets(store: SecretStore, options: BindSecretsOptions = {}): ScopedSecretStore {
+  if (options.tenant !== undefined && !TENANT_PATTERN.test(options.tenant)) {
+    throw new TypeError('bindSecrets: tenant must be 1 to 64 letters, digits, _ or -')
+  }
+  const prefix = options.tenant === undefined ? '' : `tenant:${options.tenant}:`
+  const viewName =
+    options.name ?? (options.tenant === undefined ? store.name : `${store.name}[tenant:${options.tenant}]`)
+  const operations = new Set(options.operations ?? ALL_OPERATIONS)
+  const names = options.names === undefined ? undefined : new Set(options.names)
+  const prefixes = options.prefixes
+  const restricted = names !== undefined || prefixes !== undefined
+  let destroyed = false
+
+  const check = (operation: SecretOperation, name: unknown): string => {
+    const errorOptions = { store: viewName, secretName: printableName(name), operation }
+    if (destroyed) throw new StoreDestroyedError(errorOptions)
+    if (!operations.has(operation)) throw new OperationDisabledError(operation, errorOptions)
+    const problem = secretNameProblem(name)
+    if (problem !== undefined) throw new InvalidSecretNameError(problem, errorOptions)
+    const logical = name as string
+    if (restricted && !names?.has(logical) && !prefixes?.some((p) => logical.startsWith(p))) {
+      throw new AccessDeniedError('the name is outside this view', errorOptions)
+    }
+    const scoped = prefix + logical
+    const scopedProblem = secretNameProblem(scoped)
+    if (scopedProblem !== undefined) throw new InvalidSecretNameError(scopedProblem, errorOptions)
+    return scoped
+  }
+
+  const view: ScopedSecretStore = {
+    name: viewName,
+    scopePrefix: prefix,
+    async getSecret<Names extends string[]>(...requested: Names): Promise<SecretValues<Names>> {
+      const scoped = requested.map((name) => check('get', name))
+      const values = (await store.getSecret(...scoped)) as Record<string, string | undefined>
+      return Object.fromEntries(requested.map((name, i) => [name, values[scoped[i] as string]])) as SecretValues<Names>
+    },
+    async setSecret(name: string, value: string): Promise<void> {
+      await store.setSecret(check('set', name), value)
+    },
+    async removeSecret(name: string): Promise<void> {
+      await store.removeSecret(check('remove', name))
+    },
+    async destroy(): Promise<void> {
+      destroyed = true
+    },
+  }
+  return Object.freeze(view)
+}

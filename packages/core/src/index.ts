@@ -1,0 +1,38 @@
+export type { BindSecretsOptions, ScopedSecretStore } from './bind-secrets.js'
+export { bindSecrets } from './bind-secrets.js'
+export type { CacheEntry, ResolvedCacheOptions } from './cache.js'
+export { DEFAULT_CACHE_MAX_ENTRIES, DEFAULT_CACHE_TTL_MS } from './cache.js'
+export { mapWithConcurrency } from './concurrency.js'
+export type { DefaultSecretStoreOptions } from './default-secret-store.js'
+export { DefaultSecretStore } from './default-secret-store.js'
+export type { SecretStoreErrorCode, SecretStoreErrorOptions } from './errors.js'
+export {
+  AccessDeniedError,
+  InvalidSecretNameError,
+  InvalidSecretValueError,
+  isSecretStoreError,
+  NotSupportedError,
+  OperationDisabledError,
+  SecretStoreError,
+  StoreDestroyedError,
+  UnavailableError,
+  UnknownSecretStoreError,
+} from './errors.js'
+export { printableName, SECRET_NAME_MAX_LENGTH, secretNameProblem } from './names.js'
+export type { RemoveSecretOptions } from './secret-store-base-class.js'
+export {
+  DEFAULT_CAPABILITIES,
+  DEFAULT_MAX_CONCURRENCY,
+  SecretStoreBaseClass,
+  SPAN_ATTRIBUTES,
+  SPAN_NAMES,
+} from './secret-store-base-class.js'
+export type {
+  CacheOptions,
+  SecretOperation,
+  SecretStore,
+  SecretStoreCapabilities,
+  SecretStoreLogger,
+  SecretValues,
+  StoreBaseConfig,
+} from './types.js'

@@ -1,0 +1,447 @@
+import { inspect } from 'node:util'
+import { type Span, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api'
+import { type ResolvedCacheOptions, resolveCacheOptions, SecretCache } from './cache.js'
+import { mapWithConcurrency } from './concurrency.js'
+import {
+  InvalidSecretNameError,
+  InvalidSecretValueError,
+  NotSupportedError,
+  OperationDisabledError,
+  SecretStoreError,
+  StoreDestroyedError,
+  UnknownSecretStoreError,
+} from './errors.js'
+import { printableName, secretNameProblem } from './names.js'
+import type {
+  SecretOperation,
+  SecretStore,
+  SecretStoreCapabilities,
+  SecretStoreLogger,
+  SecretValues,
+  StoreBaseConfig,
+} from './types.js'
+
+/** Options of `removeSecret`. */
+export interface RemoveSecretOptions {
+  /**
+   * Delete irreversibly where the backend distinguishes (purge, force delete, destroy all versions).
+   * @default the store's own setting, which is the recoverable delete
+   */
+  purge?: boolean
+}
+
+export const DEFAULT_CAPABILITIES: SecretStoreCapabilities = Object.freeze({
+  writes: true,
+  recoverableDelete: false,
+  batchReads: false,
+  binary: false,
+  maxValueBytes: 65_536,
+})
+
+export const DEFAULT_MAX_CONCURRENCY = 8
+
+const silentLogger: SecretStoreLogger = { debug() {}, info() {}, warn() {}, error() {} }
+
+export const SPAN_NAMES = {
+  get: 'secret-store.get',
+  set: 'secret-store.set',
+  remove: 'secret-store.remove',
+} as const satisfies Record<SecretOperation, string>
+
+export const SPAN_ATTRIBUTES = {
+  store: 'secret_store.name',
+  operation: 'secret_store.operation',
+  nameCount: 'secret_store.names.count',
+  cacheHits: 'secret_store.cache.hits',
+  errorCode: 'secret_store.error.code',
+} as const
+
+interface InFlight {
+  readonly promise: Promise<string | undefined>
+  /** Set when a write or invalidation overtook this read: its answer must not enter the cache. */
+  stale: boolean
+}
+
+/**
+ * The base of every store. Its public methods own all shared behaviour: operation flags,
+ * name and value validation, caching with single-flight, error wrapping, redaction and tracing.
+ * A subclass implements only the protected `*Impl` hooks (and may map its SDK's errors in `mapError`).
+ *
+ * @example
+ * class MySecretStore extends SecretStoreBaseClass<{ url: string }> {
+ *   constructor(config: StoreBaseConfig<{ url: string }>) { super('MySecretStore', config) }
+ *   protected async getSecretImpl<Names extends string[]>(...names: Names) { ... }
+ *   protected async setSecretImpl(name: string, value: string) { ... }
+ *   protected async removeSecretImpl(name: string) { ... }
+ * }
+ */
+export abstract class SecretStoreBaseClass<Config extends object = Record<string, unknown>> implements SecretStore {
+  readonly name: string
+  // Declared only: defined non-enumerable in the constructor so spreading the store cannot copy options out.
+  declare protected readonly config: StoreBaseConfig<Config> & {
+    enableGet: boolean
+    enableSet: boolean
+    enableRemove: boolean
+  }
+  protected readonly logger: SecretStoreLogger
+  protected readonly maxConcurrency: number
+
+  readonly #cacheOptions: ResolvedCacheOptions
+  readonly #cache: SecretCache
+  readonly #inFlight = new Map<string, InFlight>()
+  readonly #tracer: Tracer
+  #destroyed = false
+
+  constructor(name: string, config: StoreBaseConfig<Config>) {
+    this.name = name
+    Object.defineProperty(this, 'config', {
+      enumerable: false,
+      writable: false,
+      value: {
+        ...config,
+        enableGet: config.enableGet ?? true,
+        enableSet: config.enableSet ?? false,
+        enableRemove: config.enableRemove ?? false,
+      },
+    })
+    this.logger = config.logger ?? silentLogger
+    this.maxConcurrency = config.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY
+    if (!Number.isInteger(this.maxConcurrency) || this.maxConcurrency < 1) {
+      throw new RangeError('maxConcurrency must be a whole number of at least 1')
+    }
+    this.#cacheOptions = resolveCacheOptions(config.cache)
+    this.#cache = new SecretCache(this.#cacheOptions)
+    this.#tracer = trace.getTracer('@secret-store/core')
+  }
+
+  /** What the backend can do. Adapters override this getter to declare their differences. */
+  get capabilities(): SecretStoreCapabilities {
+    return DEFAULT_CAPABILITIES
+  }
+
+  /** Reads names from the backend. Missing secrets are absent or `undefined` in the result. */
+  protected abstract getSecretImpl<Names extends string[]>(
+    ...names: Names
+  ): Promise<Record<string, string | undefined | null>>
+
+  /** Creates or updates one secret. */
+  protected abstract setSecretImpl(name: string, value: string): Promise<void>
+
+  /** Deletes one secret; must resolve when it does not exist. */
+  protected abstract removeSecretImpl(name: string, options?: RemoveSecretOptions): Promise<void>
+
+  /**
+   * Turns an error thrown by an `*Impl` hook into a `SecretStoreError`. Adapters override it to
+   * classify their SDK's errors; errors that are already `SecretStoreError`s never reach it.
+   */
+  protected mapError(error: unknown, operation: SecretOperation, secretName: string | undefined): SecretStoreError {
+    const label = error instanceof Error ? error.name : typeof error
+    return new UnknownSecretStoreError(`${operation} failed with ${label}`, {
+      store: this.name,
+      secretName,
+      operation,
+      cause: error,
+    })
+  }
+
+  getSecret<Names extends string[]>(...names: Names): Promise<SecretValues<Names>> {
+    // Fast path: one fresh cached name. A name only ever enters the cache after validation.
+    if (names.length === 1 && !this.#destroyed && this.config.enableGet && this.#cacheOptions.enabled) {
+      const name = names[0] as string
+      const hit = this.#cache.getFresh(name, Date.now())
+      if (hit !== undefined) {
+        const span = this.#tracer.startSpan(SPAN_NAMES.get)
+        if (span.isRecording()) this.#describeSpan(span, 'get', 1, 1)
+        span.end()
+        return Promise.resolve({ [name]: hit.value } as SecretValues<Names>)
+      }
+    }
+    return this.#getSecretTraced(names)
+  }
+
+  async setSecret(name: string, value: string): Promise<void> {
+    return this.#traced('set', 1, async () => {
+      this.#assertUsable('set', name)
+      this.#assertValidName(name, 'set')
+      this.#assertValidValue(name, value)
+      this.#invalidateName(name)
+      try {
+        await this.setSecretImpl(name, value)
+      } catch (err) {
+        this.#invalidateName(name)
+        throw this.#wrap(err, 'set', name)
+      }
+      // Readers that started during the write may carry the old value; keep them out of the cache.
+      this.#invalidateName(name)
+      if (this.#cacheOptions.enabled && !this.#destroyed) this.#cache.set(name, value, Date.now())
+      this.logger.debug({ store: this.name, operation: 'set', secretName: name }, 'secret written')
+    })
+  }
+
+  async removeSecret(name: string, options?: RemoveSecretOptions): Promise<void> {
+    return this.#traced('remove', 1, async () => {
+      this.#assertUsable('remove', name)
+      this.#assertValidName(name, 'remove')
+      this.#invalidateName(name)
+      try {
+        await this.removeSecretImpl(name, options)
+      } catch (err) {
+        this.#invalidateName(name)
+        throw this.#wrap(err, 'remove', name)
+      }
+      this.#invalidateName(name)
+      if (this.#cacheOptions.enabled && !this.#destroyed) this.#cache.set(name, undefined, Date.now())
+      this.logger.debug({ store: this.name, operation: 'remove', secretName: name }, 'secret removed')
+    })
+  }
+
+  /** Drops one name, or everything, from the cache. The next read goes to the backend. */
+  invalidate(name?: string): void {
+    if (name === undefined) {
+      this.#cache.clear()
+      for (const flight of this.#inFlight.values()) flight.stale = true
+      this.#inFlight.clear()
+      return
+    }
+    this.#invalidateName(name)
+  }
+
+  /** Wipes the cache and refuses every later call. Subclasses close their clients and call `super.destroy()`. */
+  async destroy(): Promise<void> {
+    if (this.#destroyed) return
+    this.#destroyed = true
+    this.invalidate()
+    this.logger.debug({ store: this.name }, 'secret store destroyed')
+  }
+
+  /** Whether `destroy()` has been called. */
+  get destroyed(): boolean {
+    return this.#destroyed
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      enableGet: this.config.enableGet,
+      enableSet: this.config.enableSet,
+      enableRemove: this.config.enableRemove,
+      capabilities: this.capabilities,
+      cache: { ...this.#cacheOptions, size: this.#cache.size },
+      destroyed: this.#destroyed,
+    }
+  }
+
+  [inspect.custom](): string {
+    return `${this.constructor.name} ${inspect(this.toJSON(), { depth: 3, breakLength: Number.POSITIVE_INFINITY })}`
+  }
+
+  async #getSecretTraced(names: string[]): Promise<SecretValues<string[]>> {
+    return this.#traced('get', names.length, (span) => this.#getSecretUncached(names, span))
+  }
+
+  async #getSecretUncached(names: string[], span: Span): Promise<SecretValues<string[]>> {
+    this.#assertUsable('get', names[0])
+    for (const name of names) this.#assertValidName(name, 'get')
+
+    // A Map, not an object: `__proto__` is a valid secret name.
+    const result = new Map<string, string | undefined>()
+    const unique = [...new Set(names)]
+    const now = Date.now()
+    const waiting: Array<Promise<void>> = []
+    const toFetch: string[] = []
+    let hits = 0
+
+    for (const name of unique) {
+      const cached = this.#cacheOptions.enabled ? this.#cache.getFresh(name, now) : undefined
+      if (cached !== undefined) {
+        result.set(name, cached.value)
+        hits++
+        continue
+      }
+      const flight = this.#inFlight.get(name)
+      if (flight !== undefined) {
+        waiting.push(
+          flight.promise.then((value) => {
+            result.set(name, value)
+          }),
+        )
+        continue
+      }
+      toFetch.push(name)
+    }
+    if (span.isRecording()) span.setAttribute(SPAN_ATTRIBUTES.cacheHits, hits)
+
+    if (toFetch.length > 0) waiting.push(this.#fetch(toFetch, result))
+    if (waiting.length > 0) {
+      const settled = await Promise.allSettled(waiting)
+      const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
+      if (failure !== undefined) throw failure.reason
+    }
+    // Every requested name gets its key, including duplicates and misses.
+    return Object.fromEntries(names.map((name) => [name, result.get(name)])) as SecretValues<string[]>
+  }
+
+  /** Starts one backend read for `names`, registered as in flight per name, and fills `result`. */
+  #fetch(names: string[], result: Map<string, string | undefined>): Promise<void> {
+    const batch = this.#loadFromBackend(names)
+    const flights = names.map((name) => {
+      const flight: InFlight = {
+        promise: batch.then((values) => values.get(name)),
+        stale: false,
+      }
+      // The caller observes the rejection through `batch`; this only prevents an unhandled one.
+      flight.promise.catch(() => {})
+      this.#inFlight.set(name, flight)
+      return flight
+    })
+
+    const settle = () => {
+      names.forEach((name, i) => {
+        if (this.#inFlight.get(name) === flights[i]) this.#inFlight.delete(name)
+      })
+    }
+
+    return batch.then(
+      (values) => {
+        settle()
+        const now = Date.now()
+        names.forEach((name, i) => {
+          const value = values.get(name)
+          result.set(name, value)
+          if (this.#cacheOptions.enabled && !this.#destroyed && !flights[i]?.stale) this.#cache.set(name, value, now)
+        })
+      },
+      (err: unknown) => {
+        settle()
+        // A failed read never touches the cache, except to answer from a stale entry when allowed.
+        if (err instanceof SecretStoreError && err.retryable && this.#cacheOptions.staleIfErrorMs > 0) {
+          const now = Date.now()
+          const stale = names.map((name) => this.#cache.getStale(name, now))
+          if (stale.every((entry) => entry !== undefined)) {
+            this.logger.warn(
+              { store: this.name, operation: 'get', code: err.code, count: names.length },
+              'backend unavailable, serving stale cached secrets',
+            )
+            names.forEach((name, i) => {
+              result.set(name, stale[i]?.value)
+            })
+            return
+          }
+        }
+        throw err
+      },
+    )
+  }
+
+  async #loadFromBackend(names: string[]): Promise<Map<string, string | undefined>> {
+    const values = new Map<string, string | undefined>()
+    const collect = (raw: unknown, requested: readonly string[]) => {
+      const record = (raw ?? {}) as Record<string, unknown>
+      for (const name of requested) {
+        const value = Object.hasOwn(record, name) ? record[name] : undefined
+        if (value === undefined || value === null) {
+          values.set(name, undefined)
+        } else if (typeof value === 'string') {
+          values.set(name, value)
+        } else {
+          throw new UnknownSecretStoreError(`the backend returned a ${typeof value} instead of a string`, {
+            store: this.name,
+            secretName: name,
+            operation: 'get',
+          })
+        }
+      }
+    }
+    try {
+      if (this.capabilities.batchReads || names.length === 1) {
+        collect(await this.getSecretImpl(...names), names)
+      } else {
+        await mapWithConcurrency(names, this.maxConcurrency, async (name) => {
+          collect(await this.getSecretImpl(name), [name])
+        })
+      }
+    } catch (err) {
+      throw this.#wrap(err, 'get', names.length === 1 ? names[0] : undefined)
+    }
+    this.logger.debug({ store: this.name, operation: 'get', count: names.length }, 'secrets read from backend')
+    return values
+  }
+
+  #invalidateName(name: string): void {
+    this.#cache.delete(name)
+    const flight = this.#inFlight.get(name)
+    if (flight !== undefined) {
+      flight.stale = true
+      this.#inFlight.delete(name)
+    }
+  }
+
+  #assertUsable(operation: SecretOperation, secretName: string | undefined): void {
+    const options = { store: this.name, secretName: printableName(secretName) }
+    if (this.#destroyed) throw new StoreDestroyedError({ ...options, operation })
+    const enabled =
+      operation === 'get'
+        ? this.config.enableGet
+        : operation === 'set'
+          ? this.config.enableSet
+          : this.config.enableRemove
+    if (!enabled) throw new OperationDisabledError(operation, options)
+    if (operation !== 'get' && !this.capabilities.writes) {
+      throw new NotSupportedError(operation, 'the backend is read-only', options)
+    }
+  }
+
+  #assertValidName(name: unknown, operation: SecretOperation): asserts name is string {
+    const problem = secretNameProblem(name)
+    if (problem !== undefined) {
+      throw new InvalidSecretNameError(problem, { store: this.name, secretName: printableName(name), operation })
+    }
+  }
+
+  #assertValidValue(name: string, value: unknown): asserts value is string {
+    const options = { store: this.name, secretName: name, operation: 'set' as const }
+    if (typeof value !== 'string') {
+      throw new InvalidSecretValueError(`expected a string, got ${value === null ? 'null' : typeof value}`, options)
+    }
+    if (value.length === 0) throw new InvalidSecretValueError('the value is empty', options)
+    const limit = this.capabilities.maxValueBytes
+    if (Buffer.byteLength(value, 'utf8') > limit) {
+      throw new InvalidSecretValueError(`larger than the backend's limit of ${limit} bytes`, options)
+    }
+  }
+
+  #wrap(err: unknown, operation: SecretOperation, secretName: string | undefined): SecretStoreError {
+    if (err instanceof SecretStoreError) return err
+    try {
+      const mapped = this.mapError(err, operation, secretName)
+      if (mapped instanceof SecretStoreError) return mapped
+    } catch {
+      // A broken mapper must not hide the original failure.
+    }
+    return SecretStoreBaseClass.prototype.mapError.call(this, err, operation, secretName)
+  }
+
+  async #traced<T>(operation: SecretOperation, nameCount: number, fn: (span: Span) => Promise<T>): Promise<T> {
+    const span = this.#tracer.startSpan(SPAN_NAMES[operation])
+    if (span.isRecording()) this.#describeSpan(span, operation, nameCount, undefined)
+    try {
+      return await fn(span)
+    } catch (err) {
+      if (span.isRecording()) {
+        const code = err instanceof SecretStoreError ? err.code : 'UNKNOWN'
+        span.setAttribute(SPAN_ATTRIBUTES.errorCode, code)
+        span.setStatus({ code: SpanStatusCode.ERROR, message: code })
+      }
+      throw err
+    } finally {
+      span.end()
+    }
+  }
+
+  #describeSpan(span: Span, operation: SecretOperation, nameCount: number, cacheHits: number | undefined): void {
+    span.setAttribute(SPAN_ATTRIBUTES.store, this.name)
+    span.setAttribute(SPAN_ATTRIBUTES.operation, operation)
+    span.setAttribute(SPAN_ATTRIBUTES.nameCount, nameCount)
+    if (cacheHits !== undefined) span.setAttribute(SPAN_ATTRIBUTES.cacheHits, cacheHits)
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The result of `getSecret(...names)`: exactly one key per requested name.
+ * A secret that does not exist is `undefined`, never an error.
+ */
+export type SecretValues<Names extends string[]> = {
+  [K in Names[number]]: string | undefined
+}
+
+/**
+ * The secret store contract. Structurally identical to what PURISTA's
+ * `getInstance(eventBridge, { secretStore })` accepts, so any implementation
+ * (including the scoped views from `bindSecrets`) can be handed to PURISTA.
+ */
+export interface SecretStore {
+  readonly name: string
+  getSecret<Names extends string[]>(...names: Names): Promise<SecretValues<Names>>
+  setSecret(name: string, value: string): Promise<void>
+  removeSecret(name: string): Promise<void>
+  destroy(): Promise<void>
+}
+
+/** The subset of a pino/PURISTA logger the stores use. Any such logger fits. */
+export interface SecretStoreLogger {
+  debug(...args: unknown[]): void
+  info(...args: unknown[]): void
+  warn(...args: unknown[]): void
+  error(...args: unknown[]): void
+}
+
+export type SecretOperation = 'get' | 'set' | 'remove'
+
+export interface CacheOptions {
+  /**
+   * Switch the cache off entirely. Reads then always reach the backend
+   * (concurrent reads of one name are still coalesced).
+   * @default true
+   */
+  enabled?: boolean
+  /**
+   * How long a value is served from the cache, in milliseconds. Finite on purpose,
+   * so that rotated secrets are picked up.
+   * @default 300000 (5 minutes)
+   */
+  ttlMs?: number
+  /**
+   * Maximum number of names kept; the least recently used is evicted first.
+   * @default 1000
+   */
+  maxEntries?: number
+  /**
+   * After the TTL has run out, a value may still be served for this many milliseconds
+   * when the backend fails with a retryable (unavailable) error. 0 disables it.
+   * @default 0
+   */
+  staleIfErrorMs?: number
+  /**
+   * Whether "does not exist" answers are cached too (for the same TTL).
+   * @default true
+   */
+  cacheMisses?: boolean
+}
+
+/**
+ * What a backend can do. Core and the contract suite read these flags; an adapter
+ * only declares the ones that differ from the defaults.
+ */
+export interface SecretStoreCapabilities {
+  /** The backend accepts writes and deletes. @default true */
+  writes: boolean
+  /** A plain `removeSecret` leaves the secret recoverable on the backend. @default false */
+  recoverableDelete: boolean
+  /** Several names are fetched in fewer requests than names. @default false */
+  batchReads: boolean
+  /** Binary secrets are returned in a documented string form. @default false */
+  binary: boolean
+  /** Largest value `setSecret` accepts, in UTF-8 bytes. @default 65536 */
+  maxValueBytes: number
+}
+
+/**
+ * Options every store accepts. The store's own options sit under `config`,
+ * as in PURISTA's `StoreBaseConfig`.
+ */
+export type StoreBaseConfig<Config extends object = Record<string, unknown>> = {
+  /** Allow `getSecret`. @default true */
+  enableGet?: boolean
+  /** Allow `setSecret`. @default false */
+  enableSet?: boolean
+  /** Allow `removeSecret`. @default false */
+  enableRemove?: boolean
+  /** Receives debug and warning lines; never secret values. @default a silent logger */
+  logger?: SecretStoreLogger
+  /** Cache settings; `false` switches the cache off. @default { ttlMs: 300000, maxEntries: 1000 } */
+  cache?: CacheOptions | false
+  /** Upper bound on backend requests one operation keeps in flight at once. @default 8 */
+  maxConcurrency?: number
+  /** The store's own options. */
+  config: Config
+}

@@ -1,0 +1,5 @@
+export type { ContractBackdoor, ContractStoreOptions, ContractSuiteOptions } from './contract-suite.js'
+export { registerContractSuite } from './contract-suite.js'
+export type { LeakFinding } from './leak-detector.js'
+export { LeakDetector } from './leak-detector.js'
+export { captureSpans } from './spans.js'
