@@ -1,0 +1,293 @@
+import {
+  AccessDeniedError,
+  DEFAULT_CACHE_TTL_MS,
+  DEFAULT_CAPABILITIES,
+  mapWithConcurrency,
+  type SecretOperation,
+  SecretStoreBaseClass,
+  type SecretStoreCapabilities,
+  type SecretStoreError,
+  type StoreBaseConfig,
+  UnavailableError,
+  UnknownSecretStoreError,
+} from '@secret-store/core'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+
+/** A store over a Map whose reads can be held open or made to fail, counting what reaches it. */
+class ProbeStore extends SecretStoreBaseClass<{ batch?: boolean }> {
+  readonly values = new Map<string, string>()
+  readonly reads: string[][] = []
+  inFlight = 0
+  maxInFlight = 0
+  failNext: unknown[] = []
+  gate: Promise<void> | undefined
+
+  constructor(config: Partial<StoreBaseConfig<{ batch?: boolean }>> = {}) {
+    super('ProbeStore', { enableSet: true, enableRemove: true, ...config, config: config.config ?? {} })
+  }
+
+  override get capabilities(): SecretStoreCapabilities {
+    return { ...DEFAULT_CAPABILITIES, batchReads: this.config.config.batch === true }
+  }
+
+  protected async getSecretImpl(...names: string[]) {
+    this.reads.push(names)
+    this.inFlight++
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight)
+    try {
+      await this.gate
+      await new Promise((resolve) => setImmediate(resolve))
+      if (this.failNext.length > 0) throw this.failNext.shift()
+      return Object.fromEntries(names.map((n) => [n, this.values.get(n)]))
+    } finally {
+      this.inFlight--
+    }
+  }
+
+  protected async setSecretImpl(name: string, value: string) {
+    this.values.set(name, value)
+  }
+
+  protected async removeSecretImpl(name: string) {
+    this.values.delete(name)
+  }
+
+  protected override mapError(error: unknown, operation: SecretOperation, secretName: string | undefined) {
+    if (error instanceof Error && error.message === 'denied') {
+      return new AccessDeniedError('policy', { store: this.name, secretName, operation, cause: error })
+    }
+    if (error instanceof Error && error.message === 'mapper-bug') throw new Error('broken mapper')
+    return super.mapError(error, operation, secretName)
+  }
+}
+
+const unavailable = () => new UnavailableError('connection refused', { store: 'ProbeStore' })
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('cache', () => {
+  it('has a finite default TTL and expires entries after it', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    const store = new ProbeStore()
+    store.values.set('a', 'value-a')
+    await store.getSecret('a')
+    await store.getSecret('a')
+    expect(store.reads).toEqual([['a']])
+    vi.setSystemTime(Date.now() + DEFAULT_CACHE_TTL_MS - 1)
+    await store.getSecret('a')
+    expect(store.reads).toHaveLength(1)
+    vi.setSystemTime(Date.now() + 2)
+    await store.getSecret('a')
+    expect(store.reads).toHaveLength(2)
+  })
+
+  it('evicts the least recently used name when full', async () => {
+    const store = new ProbeStore({ cache: { maxEntries: 2 } })
+    for (const n of ['a', 'b', 'c']) store.values.set(n, `value-${n}`)
+    await store.getSecret('a')
+    await store.getSecret('b')
+    await store.getSecret('a') // a becomes the most recent
+    await store.getSecret('c') // evicts b
+    store.reads.length = 0
+    await store.getSecret('a')
+    await store.getSecret('c')
+    expect(store.reads).toEqual([])
+    await store.getSecret('b')
+    expect(store.reads).toEqual([['b']])
+  })
+
+  it('caches misses unless told not to', async () => {
+    const store = new ProbeStore()
+    await store.getSecret('nope')
+    await store.getSecret('nope')
+    expect(store.reads).toHaveLength(1)
+    const noMisses = new ProbeStore({ cache: { cacheMisses: false } })
+    await noMisses.getSecret('nope')
+    await noMisses.getSecret('nope')
+    expect(noMisses.reads).toHaveLength(2)
+  })
+
+  it('rejects nonsensical cache settings at construction', () => {
+    expect(() => new ProbeStore({ cache: { ttlMs: 0 } })).toThrow(RangeError)
+    expect(() => new ProbeStore({ cache: { ttlMs: Number.POSITIVE_INFINITY } })).toThrow(RangeError)
+    expect(() => new ProbeStore({ cache: { maxEntries: 0 } })).toThrow(RangeError)
+    expect(() => new ProbeStore({ cache: { staleIfErrorMs: -1 } })).toThrow(RangeError)
+    expect(() => new ProbeStore({ maxConcurrency: 0 })).toThrow(RangeError)
+  })
+
+  it('serves a stale value inside the stale-if-error window when the backend is unavailable', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    const warn = vi.fn()
+    const logger = { debug: vi.fn(), info: vi.fn(), warn, error: vi.fn() }
+    const store = new ProbeStore({ cache: { ttlMs: 1_000, staleIfErrorMs: 10_000 }, logger })
+    store.values.set('a', 'value-a')
+    await store.getSecret('a')
+    vi.setSystemTime(Date.now() + 5_000)
+    store.failNext.push(unavailable())
+    expect(await store.getSecret('a')).toEqual({ a: 'value-a' })
+    expect(warn).toHaveBeenCalledTimes(1)
+    // A non-retryable failure is never papered over.
+    store.failNext.push(new Error('denied'))
+    await expect(store.getSecret('a')).rejects.toBeInstanceOf(AccessDeniedError)
+    // Past the window the error surfaces.
+    vi.setSystemTime(Date.now() + 10_000)
+    store.failNext.push(unavailable())
+    await expect(store.getSecret('a')).rejects.toBeInstanceOf(UnavailableError)
+  })
+
+  it('does not let a read that raced a write put the old value back into the cache', async () => {
+    const store = new ProbeStore()
+    store.values.set('a', 'old-value')
+    let open!: () => void
+    store.gate = new Promise((resolve) => {
+      open = resolve
+    })
+    const racingRead = store.getSecret('a')
+    // The read has captured nothing yet; the write lands first, then the read returns the old value.
+    const readValue = store.values.get('a')
+    await store.setSecret('a', 'new-value')
+    store.values.set('a', readValue as string) // the slow read observed the backend before the write
+    open()
+    store.gate = undefined
+    expect(await racingRead).toEqual({ a: 'old-value' })
+    store.values.set('a', 'new-value')
+    store.reads.length = 0
+    expect(await store.getSecret('a')).toEqual({ a: 'new-value' })
+    expect(store.reads).toEqual([]) // answered by the cache, which holds the written value
+  })
+
+  it('starts a new backend read after invalidate() while an older one is still in flight', async () => {
+    const store = new ProbeStore()
+    store.values.set('a', 'value-a')
+    const first = store.getSecret('a')
+    store.invalidate()
+    const second = store.getSecret('a')
+    await Promise.all([first, second])
+    expect(store.reads).toEqual([['a'], ['a']])
+  })
+})
+
+describe('reads', () => {
+  it('fetches names one by one with bounded concurrency when the backend has no batch read', async () => {
+    const store = new ProbeStore({ maxConcurrency: 3 })
+    const names = Array.from({ length: 20 }, (_, i) => `n${i}`)
+    const result = await store.getSecret(...names)
+    expect(Object.keys(result)).toEqual(names)
+    expect(store.reads).toHaveLength(20)
+    expect(store.reads.every((call) => call.length === 1)).toBe(true)
+    expect(store.maxInFlight).toBe(3)
+  })
+
+  it('hands all cold names to one call when the backend batches, skipping cached ones', async () => {
+    const store = new ProbeStore({ config: { batch: true } })
+    await store.getSecret('a')
+    await store.getSecret('a', 'b', 'c', 'b')
+    expect(store.reads).toEqual([['a'], ['b', 'c']])
+  })
+
+  it('joins a read already in flight instead of starting another', async () => {
+    const store = new ProbeStore({ config: { batch: true } })
+    const [one, two] = await Promise.all([store.getSecret('a', 'b'), store.getSecret('b', 'c')])
+    expect(one).toEqual({ a: undefined, b: undefined })
+    expect(two).toEqual({ b: undefined, c: undefined })
+    expect(store.reads).toEqual([['a', 'b'], ['c']])
+  })
+
+  it('gives every concurrent reader the same failure and caches nothing', async () => {
+    const store = new ProbeStore()
+    store.failNext.push(unavailable())
+    const results = await Promise.allSettled(Array.from({ length: 50 }, () => store.getSecret('a')))
+    expect(results.every((r) => r.status === 'rejected' && r.reason instanceof UnavailableError)).toBe(true)
+    expect(store.reads).toHaveLength(1)
+    store.values.set('a', 'value-a')
+    expect(await store.getSecret('a')).toEqual({ a: 'value-a' })
+  })
+
+  it('treats null as missing and rejects a non-string backend value', async () => {
+    class OddStore extends ProbeStore {
+      protected override async getSecretImpl(...names: string[]) {
+        return Object.fromEntries(names.map((n) => [n, n === 'num' ? 42 : null])) as Record<string, string | null>
+      }
+    }
+    const store = new OddStore()
+    expect(await store.getSecret('nil')).toEqual({ nil: undefined })
+    const error = await store.getSecret('num').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(UnknownSecretStoreError)
+  })
+
+  it('returns own keys even for names like __proto__ and constructor', async () => {
+    const store = new ProbeStore()
+    store.values.set('__proto__', 'proto-value')
+    const result = await store.getSecret('__proto__', 'constructor')
+    expect(Object.hasOwn(result, '__proto__')).toBe(true)
+    expect(Object.getOwnPropertyDescriptor(result, '__proto__')?.value).toBe('proto-value')
+    expect(result.constructor).toBeUndefined()
+  })
+})
+
+describe('errors', () => {
+  it('maps backend errors through mapError, keeping the cause', async () => {
+    const store = new ProbeStore()
+    const raw = new Error('denied')
+    store.failNext.push(raw)
+    const error = (await store.getSecret('a').catch((e: unknown) => e)) as SecretStoreError
+    expect(error).toBeInstanceOf(AccessDeniedError)
+    expect(error.cause).toBe(raw)
+    expect(error.secretName).toBe('a')
+    expect(error.retryable).toBe(false)
+  })
+
+  it('falls back to an unknown error when the mapper itself throws', async () => {
+    const store = new ProbeStore()
+    store.failNext.push(new Error('mapper-bug'))
+    const error = (await store.getSecret('a').catch((e: unknown) => e)) as SecretStoreError
+    expect(error).toBeInstanceOf(UnknownSecretStoreError)
+    expect(error.code).toBe('UNKNOWN')
+  })
+
+  it('serialises errors without their cause', () => {
+    const error = new UnavailableError('throttled', {
+      store: 's',
+      secretName: 'n',
+      cause: new Error('body: super-secret-body'),
+      retryAfterMs: 2_000,
+    })
+    const json = JSON.stringify(error)
+    expect(json).not.toContain('super-secret-body')
+    expect(JSON.parse(json)).toMatchObject({
+      code: 'UNAVAILABLE',
+      retryable: true,
+      retryAfterMs: 2_000,
+      secretName: 'n',
+    })
+  })
+})
+
+describe('mapWithConcurrency', () => {
+  it('keeps order, bounds concurrency and rejects with the first failure after the started calls settle', async () => {
+    let active = 0
+    let peak = 0
+    const out = await mapWithConcurrency([1, 2, 3, 4, 5, 6, 7], 2, async (n) => {
+      active++
+      peak = Math.max(peak, active)
+      await new Promise((resolve) => setImmediate(resolve))
+      active--
+      return n * 2
+    })
+    expect(out).toEqual([2, 4, 6, 8, 10, 12, 14])
+    expect(peak).toBe(2)
+    const started: number[] = []
+    await expect(
+      mapWithConcurrency([1, 2, 3, 4], 2, async (n) => {
+        started.push(n)
+        await new Promise((resolve) => setImmediate(resolve))
+        if (n === 1) throw new Error('first')
+        return n
+      }),
+    ).rejects.toThrow('first')
+    expect(started).toEqual([1, 2])
+    await expect(mapWithConcurrency([1], 0, async (n) => n)).rejects.toThrow(RangeError)
+  })
+})
