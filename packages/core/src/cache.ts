@@ -1,7 +1,7 @@
-import type { CacheOptions } from './types.js'
+import { type CacheOptions, StoreBaseConfig } from './types.js'
 
-export const DEFAULT_CACHE_TTL_MS = 300_000
-export const DEFAULT_CACHE_MAX_ENTRIES = 1_000
+export const DEFAULT_CACHE_TTL_MS = StoreBaseConfig.cache.ttlMs
+export const DEFAULT_CACHE_MAX_ENTRIES = StoreBaseConfig.cache.maxEntries
 
 export interface CacheEntry {
   readonly value: string | undefined

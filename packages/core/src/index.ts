@@ -34,5 +34,5 @@ export type {
   SecretStoreCapabilities,
   SecretStoreLogger,
   SecretValues,
-  StoreBaseConfig,
 } from './types.js'
+export { StoreBaseConfig } from './types.js'

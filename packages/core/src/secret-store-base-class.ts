@@ -12,12 +12,12 @@ import {
   UnknownSecretStoreError,
 } from './errors.js'
 import { printableName, secretNameProblem } from './names.js'
-import type {
-  SecretOperation,
-  SecretStore,
-  SecretStoreCapabilities,
-  SecretStoreLogger,
-  SecretValues,
+import {
+  type SecretOperation,
+  type SecretStore,
+  type SecretStoreCapabilities,
+  type SecretStoreLogger,
+  type SecretValues,
   StoreBaseConfig,
 } from './types.js'
 
@@ -38,7 +38,7 @@ export const DEFAULT_CAPABILITIES: SecretStoreCapabilities = Object.freeze({
   maxValueBytes: 65_536,
 })
 
-export const DEFAULT_MAX_CONCURRENCY = 8
+export const DEFAULT_MAX_CONCURRENCY = StoreBaseConfig.maxConcurrency
 
 const silentLogger: SecretStoreLogger = { debug() {}, info() {}, warn() {}, error() {} }
 
@@ -99,9 +99,9 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
       writable: false,
       value: {
         ...config,
-        enableGet: config.enableGet ?? true,
-        enableSet: config.enableSet ?? false,
-        enableRemove: config.enableRemove ?? false,
+        enableGet: config.enableGet ?? StoreBaseConfig.enableGet,
+        enableSet: config.enableSet ?? StoreBaseConfig.enableSet,
+        enableRemove: config.enableRemove ?? StoreBaseConfig.enableRemove,
       },
     })
     this.logger = config.logger ?? silentLogger

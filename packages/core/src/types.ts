@@ -97,3 +97,16 @@ export type StoreBaseConfig<Config extends object = Record<string, unknown>> = {
   /** The store's own options. */
   config: Config
 }
+
+/**
+ * The defaults behind `StoreBaseConfig`. It also exists as a value so that code importing
+ * `StoreBaseConfig` without `import type` (as the PURISTA handbook samples do) keeps working
+ * under `verbatimModuleSyntax` and in bundlers that keep such imports.
+ */
+export const StoreBaseConfig = Object.freeze({
+  enableGet: true,
+  enableSet: false,
+  enableRemove: false,
+  maxConcurrency: 8,
+  cache: Object.freeze({ enabled: true, ttlMs: 300_000, maxEntries: 1_000, staleIfErrorMs: 0, cacheMisses: true }),
+})

@@ -30,7 +30,7 @@ class ProbeStore extends SecretStoreBaseClass<{ batch?: boolean }> {
     return { ...DEFAULT_CAPABILITIES, batchReads: this.config.config.batch === true }
   }
 
-  protected async getSecretImpl(...names: string[]) {
+  protected async getSecretImpl(...names: string[]): Promise<Record<string, string | undefined | null>> {
     this.reads.push(names)
     this.inFlight++
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight)

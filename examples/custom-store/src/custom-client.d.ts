@@ -1,0 +1,5 @@
+// The SDK ships no types; like most such SDKs its client is effectively untyped.
+export declare const customClient: {
+  // biome-ignore lint/suspicious/noExplicitAny: models an untyped third-party client
+  connect(url: string): any
+}
