@@ -75,7 +75,9 @@ export function bindSecrets(store: SecretStore, options: BindSecretsOptions = {}
     async getSecret<Names extends string[]>(...requested: Names): Promise<SecretValues<Names>> {
       const scoped = requested.map((name) => check('get', name))
       const values = (await store.getSecret(...scoped)) as Record<string, string | undefined>
-      return Object.fromEntries(requested.map((name, i) => [name, values[scoped[i] as string]])) as SecretValues<Names>
+      return Object.freeze(
+        Object.fromEntries(requested.map((name, i) => [name, values[scoped[i] as string]])),
+      ) as SecretValues<Names>
     },
     async setSecret(name: string, value: string): Promise<void> {
       await store.setSecret(check('set', name), value)

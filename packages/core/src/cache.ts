@@ -42,13 +42,24 @@ export function resolveCacheOptions(options: CacheOptions | false | undefined): 
   return resolved
 }
 
+interface Node extends CacheEntry {
+  readonly name: string
+  newer: Node | undefined
+  older: Node | undefined
+  /** The frozen single-name result, built on the first hit and shared by every later one. */
+  answer: Promise<Readonly<Record<string, string | undefined>>> | undefined
+}
+
 /**
- * A size-bounded LRU cache with a TTL. A `Map` keeps insertion order, so re-inserting
- * on a hit moves the entry to the young end and eviction takes the first key.
+ * A size-bounded LRU cache with a TTL. The recency order is a doubly linked list threaded
+ * through the entries: a hit relinks two pointers instead of re-inserting into the Map,
+ * which keeps a cached read close to the cost of a bare Map lookup.
  */
 export class SecretCache {
-  readonly #entries = new Map<string, CacheEntry>()
+  readonly #entries = new Map<string, Node>()
   readonly #options: ResolvedCacheOptions
+  #newest: Node | undefined
+  #oldest: Node | undefined
 
   constructor(options: ResolvedCacheOptions) {
     this.#options = options
@@ -58,45 +69,84 @@ export class SecretCache {
     return this.#entries.size
   }
 
+  /**
+   * The answer to `getSecret(name)` when `name` is fresh in the cache, or `undefined`.
+   * Counts as a use for the LRU order.
+   */
+  answer(name: string, now: number): Promise<Readonly<Record<string, string | undefined>>> | undefined {
+    const node = this.getFresh(name, now) as Node | undefined
+    if (node === undefined) return undefined
+    node.answer ??= Promise.resolve(Object.freeze({ [name]: node.value }))
+    return node.answer
+  }
+
   /** A fresh entry, or `undefined`. Counts as a use for the LRU order. */
   getFresh(name: string, now: number): CacheEntry | undefined {
-    const entry = this.#entries.get(name)
-    if (entry === undefined) return undefined
-    if (entry.expiresAt <= now) {
-      if (entry.staleUntil <= now) this.#entries.delete(name)
+    const node = this.#entries.get(name)
+    if (node === undefined) return undefined
+    if (node.expiresAt <= now) {
+      if (node.staleUntil <= now) this.delete(name)
       return undefined
     }
-    this.#entries.delete(name)
-    this.#entries.set(name, entry)
-    return entry
+    if (node !== this.#newest) {
+      this.#unlink(node)
+      this.#pushNewest(node)
+    }
+    return node
   }
 
   /** An expired entry still inside its stale-if-error window, or `undefined`. */
   getStale(name: string, now: number): CacheEntry | undefined {
-    const entry = this.#entries.get(name)
-    return entry !== undefined && entry.staleUntil > now ? entry : undefined
+    const node = this.#entries.get(name)
+    return node !== undefined && node.staleUntil > now ? node : undefined
   }
 
   set(name: string, value: string | undefined, now: number): void {
-    if (value === undefined && !this.#options.cacheMisses) {
-      this.#entries.delete(name)
-      return
-    }
+    this.delete(name)
+    if (value === undefined && !this.#options.cacheMisses) return
     const expiresAt = now + this.#options.ttlMs
-    this.#entries.delete(name)
-    this.#entries.set(name, { value, expiresAt, staleUntil: expiresAt + this.#options.staleIfErrorMs })
-    while (this.#entries.size > this.#options.maxEntries) {
-      const oldest = this.#entries.keys().next()
-      if (oldest.done) break
-      this.#entries.delete(oldest.value)
+    const node: Node = {
+      name,
+      value,
+      expiresAt,
+      staleUntil: expiresAt + this.#options.staleIfErrorMs,
+      newer: undefined,
+      older: undefined,
+      answer: undefined,
+    }
+    this.#entries.set(name, node)
+    this.#pushNewest(node)
+    while (this.#entries.size > this.#options.maxEntries && this.#oldest !== undefined) {
+      this.delete(this.#oldest.name)
     }
   }
 
   delete(name: string): void {
+    const node = this.#entries.get(name)
+    if (node === undefined) return
     this.#entries.delete(name)
+    this.#unlink(node)
   }
 
   clear(): void {
     this.#entries.clear()
+    this.#newest = undefined
+    this.#oldest = undefined
+  }
+
+  #unlink(node: Node): void {
+    if (node.newer !== undefined) node.newer.older = node.older
+    else this.#newest = node.older
+    if (node.older !== undefined) node.older.newer = node.newer
+    else this.#oldest = node.newer
+    node.newer = undefined
+    node.older = undefined
+  }
+
+  #pushNewest(node: Node): void {
+    node.older = this.#newest
+    if (this.#newest !== undefined) this.#newest.newer = node
+    this.#newest = node
+    if (this.#oldest === undefined) this.#oldest = node
   }
 }

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util'
-import { type Span, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api'
+import { ProxyTracerProvider, type Span, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api'
 import { type ResolvedCacheOptions, resolveCacheOptions, SecretCache } from './cache.js'
+import { coarseNow } from './clock.js'
 import { mapWithConcurrency } from './concurrency.js'
 import {
   InvalidSecretNameError,
@@ -56,6 +57,23 @@ export const SPAN_ATTRIBUTES = {
   errorCode: 'secret_store.error.code',
 } as const
 
+const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate()
+let tracingCheckedAt = Number.NEGATIVE_INFINITY
+let tracingIsActive = false
+
+/**
+ * Whether a tracer provider has been registered. Without one every span is a no-op, so the
+ * cached-read fast path skips creating it. Re-checked at most once a second.
+ */
+function tracingActive(now: number): boolean {
+  if (now - tracingCheckedAt >= 1_000 || now < tracingCheckedAt) {
+    tracingCheckedAt = now
+    const provider = trace.getTracerProvider()
+    tracingIsActive = !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NOOP_TRACER_PROVIDER
+  }
+  return tracingIsActive
+}
+
 interface InFlight {
   readonly promise: Promise<string | undefined>
   /** Set when a write or invalidation overtook this read: its answer must not enter the cache. */
@@ -91,6 +109,8 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
   readonly #inFlight = new Map<string, InFlight>()
   readonly #tracer: Tracer
   #destroyed = false
+  /** Reads may be answered from the cache: get enabled, cache on, not destroyed. */
+  #fastPath: boolean
 
   constructor(name: string, config: StoreBaseConfig<Config>) {
     this.name = name
@@ -111,6 +131,7 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     }
     this.#cacheOptions = resolveCacheOptions(config.cache)
     this.#cache = new SecretCache(this.#cacheOptions)
+    this.#fastPath = this.config.enableGet && this.#cacheOptions.enabled
     this.#tracer = trace.getTracer('@secret-store/core')
   }
 
@@ -144,16 +165,22 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     })
   }
 
+  /**
+   * Reads secrets: one key per requested name, `undefined` for a missing one. The result object
+   * is frozen, since cached answers are shared between callers.
+   */
   getSecret<Names extends string[]>(...names: Names): Promise<SecretValues<Names>> {
     // Fast path: one fresh cached name. A name only ever enters the cache after validation.
-    if (names.length === 1 && !this.#destroyed && this.config.enableGet && this.#cacheOptions.enabled) {
-      const name = names[0] as string
-      const hit = this.#cache.getFresh(name, Date.now())
-      if (hit !== undefined) {
-        const span = this.#tracer.startSpan(SPAN_NAMES.get)
-        if (span.isRecording()) this.#describeSpan(span, 'get', 1, 1)
-        span.end()
-        return Promise.resolve({ [name]: hit.value } as SecretValues<Names>)
+    if (names.length === 1 && this.#fastPath) {
+      const now = coarseNow()
+      const answer = this.#cache.answer(names[0] as string, now)
+      if (answer !== undefined) {
+        if (tracingActive(now)) {
+          const span = this.#tracer.startSpan(SPAN_NAMES.get)
+          if (span.isRecording()) this.#describeSpan(span, 'get', 1, 1)
+          span.end()
+        }
+        return answer as Promise<SecretValues<Names>>
       }
     }
     return this.#getSecretTraced(names)
@@ -173,7 +200,7 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
       }
       // Readers that started during the write may carry the old value; keep them out of the cache.
       this.#invalidateName(name)
-      if (this.#cacheOptions.enabled && !this.#destroyed) this.#cache.set(name, value, Date.now())
+      if (this.#cacheOptions.enabled && !this.#destroyed) this.#cache.set(name, value, coarseNow())
       this.logger.debug({ store: this.name, operation: 'set', secretName: name }, 'secret written')
     })
   }
@@ -190,7 +217,7 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
         throw this.#wrap(err, 'remove', name)
       }
       this.#invalidateName(name)
-      if (this.#cacheOptions.enabled && !this.#destroyed) this.#cache.set(name, undefined, Date.now())
+      if (this.#cacheOptions.enabled && !this.#destroyed) this.#cache.set(name, undefined, coarseNow())
       this.logger.debug({ store: this.name, operation: 'remove', secretName: name }, 'secret removed')
     })
   }
@@ -210,6 +237,7 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
   async destroy(): Promise<void> {
     if (this.#destroyed) return
     this.#destroyed = true
+    this.#fastPath = false
     this.invalidate()
     this.logger.debug({ store: this.name }, 'secret store destroyed')
   }
@@ -246,7 +274,7 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     // A Map, not an object: `__proto__` is a valid secret name.
     const result = new Map<string, string | undefined>()
     const unique = [...new Set(names)]
-    const now = Date.now()
+    const now = coarseNow()
     const waiting: Array<Promise<void>> = []
     const toFetch: string[] = []
     let hits = 0
@@ -278,7 +306,7 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
       if (failure !== undefined) throw failure.reason
     }
     // Every requested name gets its key, including duplicates and misses.
-    return Object.fromEntries(names.map((name) => [name, result.get(name)])) as SecretValues<string[]>
+    return Object.freeze(Object.fromEntries(names.map((name) => [name, result.get(name)]))) as SecretValues<string[]>
   }
 
   /** Starts one backend read for `names`, registered as in flight per name, and fills `result`. */
@@ -304,7 +332,7 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     return batch.then(
       (values) => {
         settle()
-        const now = Date.now()
+        const now = coarseNow()
         names.forEach((name, i) => {
           const value = values.get(name)
           result.set(name, value)
@@ -315,7 +343,7 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
         settle()
         // A failed read never touches the cache, except to answer from a stale entry when allowed.
         if (err instanceof SecretStoreError && err.retryable && this.#cacheOptions.staleIfErrorMs > 0) {
-          const now = Date.now()
+          const now = coarseNow()
           const stale = names.map((name) => this.#cache.getStale(name, now))
           if (stale.every((entry) => entry !== undefined)) {
             this.logger.warn(

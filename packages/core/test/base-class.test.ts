@@ -12,6 +12,7 @@ import {
   UnknownSecretStoreError,
 } from '@secret-store/core'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { resetCoarseClock } from '../src/clock.js'
 
 /** A store over a Map whose reads can be held open or made to fail, counting what reaches it. */
 class ProbeStore extends SecretStoreBaseClass<{ batch?: boolean }> {
@@ -65,20 +66,32 @@ const unavailable = () => new UnavailableError('connection refused', { store: 'P
 
 afterEach(() => {
   vi.useRealTimers()
+  resetCoarseClock()
 })
+
+function useFakeClock() {
+  vi.useFakeTimers({ toFake: ['Date'] })
+  resetCoarseClock()
+}
+
+/** Moves the wall clock and drops the store's cached reading of it. */
+function moveClock(ms: number) {
+  vi.setSystemTime(Date.now() + ms)
+  resetCoarseClock()
+}
 
 describe('cache', () => {
   it('has a finite default TTL and expires entries after it', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] })
+    useFakeClock()
     const store = new ProbeStore()
     store.values.set('a', 'value-a')
     await store.getSecret('a')
     await store.getSecret('a')
     expect(store.reads).toEqual([['a']])
-    vi.setSystemTime(Date.now() + DEFAULT_CACHE_TTL_MS - 1)
+    moveClock(DEFAULT_CACHE_TTL_MS - 1)
     await store.getSecret('a')
     expect(store.reads).toHaveLength(1)
-    vi.setSystemTime(Date.now() + 2)
+    moveClock(2)
     await store.getSecret('a')
     expect(store.reads).toHaveLength(2)
   })
@@ -118,13 +131,13 @@ describe('cache', () => {
   })
 
   it('serves a stale value inside the stale-if-error window when the backend is unavailable', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] })
+    useFakeClock()
     const warn = vi.fn()
     const logger = { debug: vi.fn(), info: vi.fn(), warn, error: vi.fn() }
     const store = new ProbeStore({ cache: { ttlMs: 1_000, staleIfErrorMs: 10_000 }, logger })
     store.values.set('a', 'value-a')
     await store.getSecret('a')
-    vi.setSystemTime(Date.now() + 5_000)
+    moveClock(5_000)
     store.failNext.push(unavailable())
     expect(await store.getSecret('a')).toEqual({ a: 'value-a' })
     expect(warn).toHaveBeenCalledTimes(1)
@@ -132,7 +145,7 @@ describe('cache', () => {
     store.failNext.push(new Error('denied'))
     await expect(store.getSecret('a')).rejects.toBeInstanceOf(AccessDeniedError)
     // Past the window the error surfaces.
-    vi.setSystemTime(Date.now() + 10_000)
+    moveClock(10_000)
     store.failNext.push(unavailable())
     await expect(store.getSecret('a')).rejects.toBeInstanceOf(UnavailableError)
   })
