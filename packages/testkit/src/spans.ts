@@ -22,4 +22,3 @@ export function captureSpans(): InMemorySpanExporter | undefined {
   return exporter
 }
 
-export type { ReadableSpan }

