@@ -9,7 +9,10 @@ const dirs = ['packages', 'examples'].flatMap((group) =>
     .map((entry) => `${group}/${entry.name}`),
 )
 
-export default dirs.map((dir) => ({
-  extends: true as const,
-  test: { name: dir.split('/')[1] as string, root: `${root}${dir}`, include: ['test/**/*.test.ts'] },
-}))
+export default [
+  ...dirs.map((dir) => ({
+    extends: true as const,
+    test: { name: dir.split('/')[1] as string, root: `${root}${dir}`, include: ['test/**/*.test.ts'] },
+  })),
+  { extends: true as const, test: { name: 'docs', root: `${root}docs`, include: ['*.test.ts'] } },
+]

@@ -1,0 +1,65 @@
+// Compiles every ```ts block of the READMEs against the packages' sources, so the docs cannot drift.
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import ts from 'typescript'
+import { describe, expect, it } from 'vitest'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const out = join(root, '.cache', 'snippets')
+
+function readmes(): string[] {
+  const found = [join(root, 'README.md')]
+  for (const group of ['packages', 'examples']) {
+    for (const entry of readdirSync(join(root, group), { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue
+      const file = join(root, group, entry.name, 'README.md')
+      try {
+        readFileSync(file)
+        found.push(file)
+      } catch {
+        // a package without a README is caught by review, not here
+      }
+    }
+  }
+  return found
+}
+
+function snippets(file: string): string[] {
+  const blocks: string[] = []
+  const pattern = /```ts\n([\s\S]*?)```/g
+  for (const match of readFileSync(file, 'utf8').matchAll(pattern)) blocks.push(match[1] as string)
+  return blocks
+}
+
+describe('README code blocks', () => {
+  it('compile against the current sources', () => {
+    rmSync(out, { recursive: true, force: true })
+    mkdirSync(out, { recursive: true })
+    const files: string[] = []
+    for (const readme of readmes()) {
+      snippets(readme).forEach((code, i) => {
+        const slug = relative(root, readme).replaceAll('/', '_').replace(/\.md$/, '')
+        const file = join(out, `${slug}_${i + 1}.ts`)
+        // `export {}` makes each block a module, so top-level await and local names stay local.
+        writeFileSync(file, `${code}\nexport {}\n`)
+        files.push(file)
+      })
+    }
+    expect(files.length).toBeGreaterThanOrEqual(5)
+
+    const config = ts.readConfigFile(join(root, 'tsconfig.base.json'), ts.sys.readFile)
+    const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root)
+    const program = ts.createProgram(files, { ...parsed.options, noEmit: true, noUnusedLocals: false })
+    const problems = ts
+      .getPreEmitDiagnostics(program)
+      .filter((d) => d.file === undefined || d.file.fileName.startsWith(out))
+      .map((d) => {
+        const where = d.file
+          ? `${relative(out, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
+          : ''
+        return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`
+      })
+    expect(problems).toEqual([])
+  })
+})
