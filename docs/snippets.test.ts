@@ -1,12 +1,13 @@
 // Compiles every ```ts block of the READMEs against the packages' sources, so the docs cannot drift.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const out = join(root, '.cache', 'snippets')
+// Each README's blocks are written beside it, so imports resolve against that package's dependencies.
+const outDir = (readme: string) => join(dirname(readme), '.cache', 'readme-snippets')
 
 function readmes(): string[] {
   const found = [join(root, 'README.md')]
@@ -34,13 +35,13 @@ function snippets(file: string): string[] {
 
 describe('README code blocks', () => {
   it('compile against the current sources', () => {
-    rmSync(out, { recursive: true, force: true })
-    mkdirSync(out, { recursive: true })
     const files: string[] = []
     for (const readme of readmes()) {
+      const out = outDir(readme)
+      rmSync(out, { recursive: true, force: true })
+      mkdirSync(out, { recursive: true })
       snippets(readme).forEach((code, i) => {
-        const slug = relative(root, readme).replaceAll('/', '_').replace(/\.md$/, '')
-        const file = join(out, `${slug}_${i + 1}.ts`)
+        const file = join(out, `block-${i + 1}.ts`)
         // `export {}` makes each block a module, so top-level await and local names stay local.
         writeFileSync(file, `${code}\nexport {}\n`)
         files.push(file)

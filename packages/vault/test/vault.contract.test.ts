@@ -1,0 +1,58 @@
+import { registerContractSuite } from '@secret-store/testkit'
+import { afterAll, beforeAll } from 'vitest'
+import { VaultSecretStore } from '../src/index.js'
+import { type OpenBaoServer, startOpenBao } from './support/openbao.js'
+import { createAppRole, kvBackdoor, mountKv, type RawClient, rawClient } from './support/vault.js'
+
+// One real OpenBao dev server for every suite in this file: KV v2 at `secret/` (dev default), KV v1 at `kv1/`.
+let server: OpenBaoServer
+let admin: RawClient
+let appRole: { roleId: string; secretId: string }
+
+beforeAll(async () => {
+  server = await startOpenBao()
+  admin = rawClient(server.endpoint, server.rootToken)
+  await mountKv(admin, 'kv1', 1)
+  await admin.write('sys/policies/acl/contract-app', {
+    policy:
+      'path "secret/data/contract-app/*" { capabilities = ["create", "read", "update", "delete"] }\npath "secret/metadata/contract-app/*" { capabilities = ["read", "delete"] }',
+  })
+  appRole = await createAppRole(admin, 'contract', { policies: ['contract-app'], tokenTtl: '5m', tokenMaxTtl: '10m' })
+})
+
+afterAll(async () => {
+  await server?.stop()
+})
+
+registerContractSuite({
+  name: 'VaultSecretStore on KV v2',
+  createStore: (options) =>
+    new VaultSecretStore({ ...options, endpoint: server.endpoint, token: server.rootToken, mount: 'secret' }),
+  backdoor: () => kvBackdoor(admin, 'secret', 2),
+})
+
+registerContractSuite({
+  name: 'VaultSecretStore on KV v1',
+  createStore: (options) =>
+    new VaultSecretStore({
+      ...options,
+      endpoint: server.endpoint,
+      token: server.rootToken,
+      mount: 'kv1',
+      kvVersion: 1,
+    }),
+  backdoor: () => kvBackdoor(admin, 'kv1', 1),
+})
+
+registerContractSuite({
+  name: 'VaultSecretStore on KV v2 with AppRole, a prefix and a custom field',
+  createStore: (options) =>
+    new VaultSecretStore({
+      ...options,
+      endpoint: server.endpoint,
+      appRole,
+      prefix: 'contract-app',
+      field: 'secret',
+    }),
+  backdoor: () => kvBackdoor(admin, 'secret', 2, { prefix: 'contract-app', field: 'secret' }),
+})
