@@ -5,7 +5,7 @@ import { runPaymentService } from './run.js'
 const logger: SecretStoreLogger = {
   debug: (fields, message) => console.log(`  [store] ${message} ${JSON.stringify(fields)}`),
   info: (fields, message) => console.log(`  [store] ${message} ${JSON.stringify(fields)}`),
-  warn: (fields, message) => console.warn(`  [store] warning: ${message}`),
+  warn: (_fields, message) => console.warn(`  [store] warning: ${message}`),
   error: (fields, message) => console.error(`  [store] error: ${message} ${JSON.stringify(fields)}`),
 }
 

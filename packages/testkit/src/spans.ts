@@ -1,10 +1,5 @@
 import { trace } from '@opentelemetry/api'
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  type ReadableSpan,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base'
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
 
 let exporter: InMemorySpanExporter | undefined
 
@@ -21,4 +16,3 @@ export function captureSpans(): InMemorySpanExporter | undefined {
   exporter = candidate
   return exporter
 }
-
