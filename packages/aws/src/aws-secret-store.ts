@@ -1,0 +1,342 @@
+import {
+  BatchGetSecretValueCommand,
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  RestoreSecretCommand,
+  SecretsManagerClient,
+  SecretsManagerServiceException,
+} from '@aws-sdk/client-secrets-manager'
+import {
+  DEFAULT_CAPABILITIES,
+  mapWithConcurrency,
+  type RemoveSecretOptions,
+  type SecretOperation,
+  SecretStoreBaseClass,
+  type SecretStoreCapabilities,
+  type SecretStoreError,
+  UnavailableError,
+} from '@secret-store/core'
+import { awsErrorName, isAccessDenied, isNotFound, isScheduledForDeletionError, mapAwsError } from './errors.js'
+import { toAwsSecretName } from './names.js'
+import type { AWSSecretStoreConfig, AWSSecretStoreOptions } from './types.js'
+
+/** `BatchGetSecretValue` accepts at most this many ids per request. */
+export const BATCH_GET_MAX_IDS = 20
+
+export const DEFAULT_RECOVERY_WINDOW_IN_DAYS = 30
+
+const DEFAULT_VERSION_STAGE = 'AWSCURRENT'
+const MIN_RECOVERY_WINDOW_IN_DAYS = 7
+const MAX_RECOVERY_WINDOW_IN_DAYS = 30
+// Enough for the longest legitimate path (create raced by a writer, then put on a secret that was
+// deleted meanwhile: create, put, restore + put) without letting two racing writers loop forever.
+const MAX_WRITE_ATTEMPTS = 4
+
+type SecretState = 'missing' | 'scheduledForDeletion' | 'active'
+
+interface SecretPayload {
+  SecretString?: string | undefined
+  SecretBinary?: Uint8Array | undefined
+}
+
+/** A string value as is; a binary value as base64, so binary secrets are never silently dropped. */
+function secretValueOf(payload: SecretPayload): string | undefined {
+  if (payload.SecretString !== undefined) return payload.SecretString
+  if (payload.SecretBinary !== undefined) return Buffer.from(payload.SecretBinary).toString('base64')
+  return undefined
+}
+
+/** Which state a failed write step reveals, or `undefined` when the error is a real failure. */
+function stateRevealedBy(error: unknown): SecretState | undefined {
+  if (isNotFound(error)) return 'missing'
+  if (awsErrorName(error) === 'ResourceExistsException') return 'active'
+  if (isScheduledForDeletionError(error)) return 'scheduledForDeletion'
+  return undefined
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = []
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size))
+  return chunks
+}
+
+/**
+ * A secret store on AWS Secrets Manager.
+ *
+ * Several names are read with `BatchGetSecretValue` (20 per request, requests in parallel up to
+ * `maxConcurrency`); a single name with `GetSecretValue`. Binary secrets come back base64-encoded.
+ * Writes restore a secret scheduled for deletion before writing it; removes are recoverable unless
+ * `forceDelete` or `removeSecret(name, { purge: true })` says otherwise. Logical names map onto AWS
+ * names with `toAwsSecretName` (`:` becomes `+`).
+ *
+ * @example
+ * const secretStore = new AWSSecretStore({ region: 'us-east-1' })
+ * const { paymentApiKey } = await secretStore.getSecret('paymentApiKey')
+ */
+export class AWSSecretStore extends SecretStoreBaseClass<AWSSecretStoreConfig> {
+  readonly #client: SecretsManagerClient
+  readonly #ownsClient: boolean
+  readonly #versionStage: string | undefined
+  readonly #versionId: string | undefined
+  readonly #recoveryWindowInDays: number
+  readonly #forceDelete: boolean
+  readonly #capabilities: SecretStoreCapabilities
+  // Learnt once per store: the principal may lack permission for the batch call or for DescribeSecret.
+  #batchDenied = false
+  #describeDenied = false
+
+  constructor(options: AWSSecretStoreOptions) {
+    const { enableGet, enableSet, enableRemove, logger, cache, maxConcurrency, ...awsOptions } = options
+    super('AWSSecretStore', { enableGet, enableSet, enableRemove, logger, cache, maxConcurrency, config: awsOptions })
+
+    const recoveryWindowInDays = awsOptions.recoveryWindowInDays ?? DEFAULT_RECOVERY_WINDOW_IN_DAYS
+    if (
+      !Number.isInteger(recoveryWindowInDays) ||
+      recoveryWindowInDays < MIN_RECOVERY_WINDOW_IN_DAYS ||
+      recoveryWindowInDays > MAX_RECOVERY_WINDOW_IN_DAYS
+    ) {
+      throw new RangeError(
+        `recoveryWindowInDays must be a whole number from ${MIN_RECOVERY_WINDOW_IN_DAYS} to ${MAX_RECOVERY_WINDOW_IN_DAYS}`,
+      )
+    }
+    this.#recoveryWindowInDays = recoveryWindowInDays
+    this.#forceDelete = awsOptions.forceDelete ?? false
+    this.#versionStage = awsOptions.versionStage
+    this.#versionId = awsOptions.versionId
+    this.#capabilities = Object.freeze({
+      ...DEFAULT_CAPABILITIES,
+      batchReads: true,
+      recoverableDelete: !this.#forceDelete,
+      binary: true,
+    })
+
+    if (awsOptions.client !== undefined) {
+      if (awsOptions.region !== undefined || awsOptions.clientConfig !== undefined) {
+        throw new TypeError('pass either a ready client or region/clientConfig, not both')
+      }
+      this.#client = awsOptions.client
+      this.#ownsClient = false
+    } else {
+      const { region, clientConfig } = awsOptions
+      this.#client = new SecretsManagerClient({ ...clientConfig, ...(region === undefined ? {} : { region }) })
+      this.#ownsClient = true
+    }
+  }
+
+  override get capabilities(): SecretStoreCapabilities {
+    return this.#capabilities
+  }
+
+  /** Destroys the client the store created; an injected client is left to its owner. */
+  override async destroy(): Promise<void> {
+    if (this.destroyed) return
+    await super.destroy()
+    if (this.#ownsClient) this.#client.destroy()
+  }
+
+  protected override mapError(
+    error: unknown,
+    operation: SecretOperation,
+    secretName: string | undefined,
+  ): SecretStoreError {
+    return mapAwsError(error, { store: this.name, operation, secretName })
+  }
+
+  protected async getSecretImpl<Names extends string[]>(...names: Names) {
+    // No prototype: `__proto__` is a valid secret name.
+    const result: Record<string, string | undefined> = Object.create(null)
+    const readOneByOne = async (list: readonly string[]) => {
+      await mapWithConcurrency(list, this.maxConcurrency, async (name) => {
+        result[name] = await this.#getOne(name)
+      })
+    }
+
+    // One name: GetSecretValue is one request either way, has a 100x higher quota and answers
+    // "not found" as an error we already handle. A pinned version: the batch call cannot pick one.
+    if (names.length === 1 || this.#pinsVersion() || this.#batchDenied) {
+      await readOneByOne(names)
+      return result
+    }
+
+    const denied: string[] = []
+    await mapWithConcurrency(chunk(names, BATCH_GET_MAX_IDS), this.maxConcurrency, async (ids) => {
+      if (this.#batchDenied) {
+        denied.push(...ids)
+        return
+      }
+      try {
+        await this.#getBatch(ids, result)
+      } catch (err) {
+        if (!isAccessDenied(err)) throw err
+        if (!this.#batchDenied) {
+          this.#batchDenied = true
+          this.logger.warn(
+            { store: this.name, operation: 'get' },
+            'BatchGetSecretValue was denied; reading one name per GetSecretValue request from now on',
+          )
+        }
+        denied.push(...ids)
+      }
+    })
+    // Chunks are done first, so the per-name fallback stays within maxConcurrency too.
+    if (denied.length > 0) await readOneByOne(denied)
+    return result
+  }
+
+  protected async setSecretImpl(name: string, value: string): Promise<void> {
+    const id = toAwsSecretName(name)
+    // Describe first: AWS rejects a write to a secret scheduled for deletion, but some emulators accept
+    // it and leave the secret deleted. Knowing the state, the write takes the same path everywhere.
+    let state = await this.#describeState(id, 'set')
+    const seen = new Set<SecretState>([state])
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (state === 'missing') {
+          // The SDK fills ClientRequestToken, and its own retries reuse it: no duplicate version.
+          await this.#client.send(new CreateSecretCommand({ Name: id, SecretString: value }))
+          return
+        }
+        if (state === 'scheduledForDeletion') {
+          await this.#client.send(new RestoreSecretCommand({ SecretId: id }))
+          state = 'active'
+        }
+        await this.#client.send(new PutSecretValueCommand({ SecretId: id, SecretString: value }))
+        return
+      } catch (err) {
+        // Someone else created, deleted or purged the secret since we looked: continue from the new state.
+        const revealed = stateRevealedBy(err)
+        if (revealed !== undefined && attempt < MAX_WRITE_ATTEMPTS) {
+          state = revealed
+          seen.add(revealed)
+          continue
+        }
+        const context = { store: this.name, operation: 'set' as const, secretName: name }
+        if (revealed !== undefined && seen.has('missing') && seen.has('scheduledForDeletion')) {
+          // AWS releases a force-deleted name asynchronously: for a few seconds it is neither usable nor gone.
+          throw new UnavailableError('the name was force-deleted moments ago and is not free yet; retry shortly', {
+            ...context,
+            cause: err,
+          })
+        }
+        throw mapAwsError(err, { ...context, scheduledForDeletion: seen.has('scheduledForDeletion') })
+      }
+    }
+  }
+
+  protected async removeSecretImpl(name: string, options?: RemoveSecretOptions): Promise<void> {
+    const id = toAwsSecretName(name)
+    const purge = options?.purge ?? this.#forceDelete
+    try {
+      await this.#delete(id, purge)
+    } catch (err) {
+      if (isNotFound(err)) return
+      if (!(await this.#isScheduledForDeletion(id, err, 'remove'))) throw err
+      // Already scheduled for deletion: a recoverable remove is done (the first deletion date stays).
+      if (!purge) return
+      // AWS force-deletes a scheduled secret directly; should it refuse, restore it first.
+      try {
+        await this.#client.send(new RestoreSecretCommand({ SecretId: id }))
+        await this.#delete(id, true)
+      } catch (inner) {
+        if (isNotFound(inner)) return
+        throw mapAwsError(inner, {
+          store: this.name,
+          operation: 'remove',
+          secretName: name,
+          scheduledForDeletion: true,
+        })
+      }
+    }
+  }
+
+  #pinsVersion(): boolean {
+    return this.#versionId !== undefined || (this.#versionStage ?? DEFAULT_VERSION_STAGE) !== DEFAULT_VERSION_STAGE
+  }
+
+  async #getOne(name: string): Promise<string | undefined> {
+    const id = toAwsSecretName(name)
+    try {
+      const output = await this.#client.send(
+        new GetSecretValueCommand({ SecretId: id, VersionStage: this.#versionStage, VersionId: this.#versionId }),
+      )
+      return secretValueOf(output)
+    } catch (err) {
+      if (isNotFound(err) || (await this.#isScheduledForDeletion(id, err, 'get'))) return undefined
+      throw mapAwsError(err, { store: this.name, operation: 'get', secretName: name })
+    }
+  }
+
+  async #getBatch(names: readonly string[], into: Record<string, string | undefined>): Promise<void> {
+    const byId = new Map(names.map((name) => [toAwsSecretName(name), name]))
+    const output = await this.#client.send(new BatchGetSecretValueCommand({ SecretIdList: [...byId.keys()] }))
+    const unanswered = new Set(names)
+
+    for (const entry of output.SecretValues ?? []) {
+      const name = entry.Name === undefined ? undefined : byId.get(entry.Name)
+      if (name === undefined) continue
+      into[name] = secretValueOf(entry)
+      unanswered.delete(name)
+    }
+    for (const failure of output.Errors ?? []) {
+      const id = failure.SecretId
+      const name = id === undefined ? undefined : byId.get(id)
+      if (id === undefined || name === undefined) continue
+      unanswered.delete(name)
+      const error = new SecretsManagerServiceException({
+        name: failure.ErrorCode ?? 'UnknownError',
+        $fault: 'client',
+        $metadata: {},
+        message: failure.Message ?? '',
+      })
+      if (isNotFound(error) || (await this.#isScheduledForDeletion(id, error, 'get'))) {
+        into[name] = undefined
+        continue
+      }
+      throw mapAwsError(error, { store: this.name, operation: 'get', secretName: name })
+    }
+    // AWS answers every id in one of the two lists; should one be missing, ask for it alone.
+    for (const name of unanswered) into[name] = await this.#getOne(name)
+  }
+
+  /**
+   * Whether `error` means the secret is scheduled for deletion. The message says so today; should its
+   * wording change, DescribeSecret decides, so a deleted secret still reads as missing.
+   */
+  async #isScheduledForDeletion(id: string, error: unknown, operation: SecretOperation): Promise<boolean> {
+    if (awsErrorName(error) !== 'InvalidRequestException') return false
+    if (isScheduledForDeletionError(error)) return true
+    return (await this.#describeState(id, operation).catch(() => undefined)) === 'scheduledForDeletion'
+  }
+
+  async #describeState(id: string, operation: SecretOperation): Promise<SecretState> {
+    if (this.#describeDenied) return 'active'
+    try {
+      const output = await this.#client.send(new DescribeSecretCommand({ SecretId: id }))
+      return output.DeletedDate === undefined ? 'active' : 'scheduledForDeletion'
+    } catch (err) {
+      if (isNotFound(err)) return 'missing'
+      if (!isAccessDenied(err)) throw err
+      // Without DescribeSecret, writes start with PutSecretValue and learn the state from its
+      // errors, which AWS raises for both a missing secret and one scheduled for deletion.
+      this.#describeDenied = true
+      this.logger.warn(
+        { store: this.name, operation },
+        'DescribeSecret was denied; writes learn the secret state from PutSecretValue errors from now on',
+      )
+      return 'active'
+    }
+  }
+
+  #delete(id: string, force: boolean) {
+    return this.#client.send(
+      new DeleteSecretCommand(
+        force
+          ? { SecretId: id, ForceDeleteWithoutRecovery: true }
+          : { SecretId: id, RecoveryWindowInDays: this.#recoveryWindowInDays },
+      ),
+    )
+  }
+}

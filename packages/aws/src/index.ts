@@ -1,0 +1,3 @@
+export { AWSSecretStore, BATCH_GET_MAX_IDS, DEFAULT_RECOVERY_WINDOW_IN_DAYS } from './aws-secret-store.js'
+export { fromAwsSecretName, toAwsSecretName } from './names.js'
+export type { AWSClientOptions, AWSSecretStoreConfig, AWSSecretStoreOptions, AWSSecretStoreSettings } from './types.js'

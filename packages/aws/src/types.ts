@@ -1,0 +1,66 @@
+import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager'
+import type { StoreBaseConfig } from '@secret-store/core'
+
+/** How `AWSSecretStore` reads, writes and deletes. */
+export interface AWSSecretStoreSettings {
+  /**
+   * The staging label reads resolve. Any other label than `AWSCURRENT` (or a `versionId`) makes every
+   * name a `GetSecretValue` request of its own, because `BatchGetSecretValue` cannot pick a version.
+   * Writes always create a new `AWSCURRENT` version.
+   * @default 'AWSCURRENT'
+   */
+  versionStage?: string
+  /**
+   * Pins reads to one version id (when `versionStage` is set too, both must name the same version).
+   * Like a non-default `versionStage`, it disables batched reads.
+   * @default undefined (the version `versionStage` points at)
+   */
+  versionId?: string
+  /**
+   * Days a removed secret stays recoverable (`RestoreSecret`) before AWS deletes it for good: a whole
+   * number from 7 to 30.
+   * @default 30
+   */
+  recoveryWindowInDays?: number
+  /**
+   * Delete without a recovery window (`ForceDeleteWithoutRecovery`) on every `removeSecret`.
+   * `removeSecret(name, { purge })` overrides it per call.
+   * @default false
+   */
+  forceDelete?: boolean
+}
+
+/** A ready client, or what it takes to make one; never both. */
+export type AWSClientOptions =
+  | {
+      /**
+       * A ready client. The store never destroys it: its owner does.
+       * @default undefined (the store creates and owns a client)
+       */
+      client: SecretsManagerClient
+      region?: never
+      clientConfig?: never
+    }
+  | {
+      client?: never
+      /**
+       * The AWS region, e.g. `'us-east-1'`. Takes precedence over `clientConfig.region`.
+       * @default the SDK's resolution (`AWS_REGION`, the shared config file, ...)
+       */
+      region?: string
+      /**
+       * Options for the `SecretsManagerClient` the store creates (endpoint, credentials, retries, ...).
+       * The store destroys that client in `destroy()`.
+       * @default {}
+       */
+      clientConfig?: SecretsManagerClientConfig
+    }
+
+/** What the store keeps under `config` in the base class. */
+export type AWSSecretStoreConfig = AWSSecretStoreSettings & AWSClientOptions
+
+/**
+ * Options of `new AWSSecretStore(...)`: the base flags (`enableGet`, `enableSet`, `enableRemove`,
+ * `logger`, `cache`, `maxConcurrency`), the store settings and the client, all flat.
+ */
+export type AWSSecretStoreOptions = Omit<StoreBaseConfig, 'config'> & AWSSecretStoreConfig

@@ -1,0 +1,429 @@
+import {
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  ListSecretVersionIdsCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager'
+import { DEFAULT_CAPABILITIES, mapWithConcurrency, type StoreBaseConfig } from '@secret-store/core'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { AWSSecretStore, type AWSSecretStoreSettings, toAwsSecretName } from '../src/index.js'
+import {
+  beforeFirst,
+  createBackdoor,
+  denyCommand,
+  describe as describeState,
+  emulateAwsDeletionRules,
+  motoClientConfig,
+  recordCommands,
+} from './support/aws.js'
+import { type MotoServer, startMoto } from './support/moto.js'
+
+let moto: MotoServer
+let raw: SecretsManagerClient
+const cleanups: Array<() => Promise<void> | void> = []
+
+beforeAll(async () => {
+  moto = await startMoto()
+  raw = new SecretsManagerClient(motoClientConfig(moto.endpoint))
+})
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+  vi.restoreAllMocks()
+})
+afterAll(async () => {
+  raw?.destroy()
+  await moto?.stop()
+})
+
+const door = () => createBackdoor(raw)
+const uniqueName = (label = 'n') => `aws_${label}_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
+const seed = (entries: ReadonlyArray<readonly [string, string]>) =>
+  mapWithConcurrency(entries, 8, ([name, value]) => door().set(name, value))
+
+type Mode = 'moto' | 'AWS deletion rules'
+const MODES: Mode[] = ['moto', 'AWS deletion rules']
+
+/** A store on its own client, with every command it sends recorded. */
+function setup(options: AWSSecretStoreSettings & Omit<StoreBaseConfig, 'config'> = {}, mode: Mode = 'moto') {
+  const client = new SecretsManagerClient(motoClientConfig(moto.endpoint))
+  const log = recordCommands(client)
+  if (mode === 'AWS deletion rules') emulateAwsDeletionRules(client, raw)
+  const store = new AWSSecretStore({ enableSet: true, enableRemove: true, ...options, client })
+  cleanups.push(async () => {
+    await store.destroy()
+    client.destroy()
+  })
+  return { store, client, log }
+}
+
+describe('construction', () => {
+  it('builds from the handbook sample and declares its capabilities', async () => {
+    const secretStore = new AWSSecretStore({ region: 'us-east-1' })
+    expect(secretStore.capabilities).toEqual({
+      ...DEFAULT_CAPABILITIES,
+      batchReads: true,
+      recoverableDelete: true,
+      binary: true,
+    })
+    await secretStore.destroy()
+    expect(secretStore.destroyed).toBe(true)
+  })
+
+  it('declares no recoverable delete when forceDelete is on', async () => {
+    const store = new AWSSecretStore({ region: 'us-east-1', forceDelete: true })
+    expect(store.capabilities.recoverableDelete).toBe(false)
+    await store.destroy()
+  })
+
+  it('accepts a recovery window of 7 to 30 whole days only', async () => {
+    for (const days of [6, 31, 7.5, 0, Number.NaN]) {
+      expect(() => new AWSSecretStore({ region: 'us-east-1', recoveryWindowInDays: days }), `${days}`).toThrow(
+        RangeError,
+      )
+    }
+    for (const days of [7, 30]) {
+      const store = new AWSSecretStore({ region: 'us-east-1', recoveryWindowInDays: days })
+      await store.destroy()
+      expect(store.destroyed).toBe(true)
+    }
+  })
+
+  it('takes a ready client or client options, never both', () => {
+    const client = new SecretsManagerClient({ region: 'us-east-1' })
+    cleanups.push(() => client.destroy())
+    // @ts-expect-error the options type makes client and region mutually exclusive
+    expect(() => new AWSSecretStore({ client, region: 'us-east-1' })).toThrow(TypeError)
+    // @ts-expect-error ... and client and clientConfig
+    expect(() => new AWSSecretStore({ client, clientConfig: { region: 'us-east-1' } })).toThrow(TypeError)
+  })
+
+  it('destroys the client it created and leaves an injected client working', async () => {
+    const destroy = vi.spyOn(SecretsManagerClient.prototype, 'destroy')
+    const owned = new AWSSecretStore({ clientConfig: motoClientConfig(moto.endpoint) })
+    await owned.destroy()
+    expect(destroy).toHaveBeenCalledTimes(1)
+
+    const { store, client } = setup()
+    const name = uniqueName()
+    await door().set(name, 'injected-client-value')
+    await store.destroy()
+    expect(destroy).toHaveBeenCalledTimes(1)
+    expect(destroy.mock.contexts).not.toContain(client)
+    const reader = new AWSSecretStore({ client })
+    cleanups.push(() => reader.destroy())
+    expect(await reader.getSecret(name)).toEqual({ [name]: 'injected-client-value' })
+  })
+})
+
+describe('reads', () => {
+  it('reads 100 names in exactly 5 BatchGetSecretValue requests, at most maxConcurrency at a time', async () => {
+    const entries = Array.from({ length: 100 }, (_, i) => [uniqueName(`b${i}`), `batch-value-${i}`] as const)
+    await seed(entries)
+    const { store, log } = setup({ maxConcurrency: 2 })
+    const result = await store.getSecret(...entries.map(([name]) => name))
+    expect(result).toEqual(Object.fromEntries(entries))
+    expect(log.sent).toEqual(Array(5).fill('BatchGetSecretValue'))
+    expect(log.inputs.map(({ input }) => (input.SecretIdList as string[]).length)).toEqual([20, 20, 20, 20, 20])
+    expect(log.maxInFlight).toBeLessThanOrEqual(2)
+  })
+
+  it('reads one name with one GetSecretValue: 1,000 concurrent cold reads make one request, a warm read none', async () => {
+    const name = uniqueName()
+    await door().set(name, 'single-value')
+    const { store, log } = setup()
+    const results = await Promise.all(Array.from({ length: 1000 }, () => store.getSecret(name)))
+    expect(results.every((r) => r[name] === 'single-value')).toBe(true)
+    expect(log.sent).toEqual(['GetSecretValue'])
+    log.clear()
+    expect(await store.getSecret(name)).toEqual({ [name]: 'single-value' })
+    expect(log.sent).toEqual([])
+  })
+
+  it('answers missing and deleted names in a batch with undefined, in the same request', async () => {
+    const [live, missing, deleted, purged] = [
+      uniqueName('live'),
+      uniqueName('missing'),
+      uniqueName('del'),
+      uniqueName('p'),
+    ]
+    await seed([
+      [live, 'live-value'],
+      [deleted, 'deleted-value'],
+      [purged, 'purged-value'],
+    ])
+    await raw.send(new DeleteSecretCommand({ SecretId: toAwsSecretName(deleted), RecoveryWindowInDays: 7 }))
+    await door().remove(purged)
+    const { store, log } = setup()
+    expect(await store.getSecret(live, missing, deleted, purged)).toEqual({
+      [live]: 'live-value',
+      [missing]: undefined,
+      [deleted]: undefined,
+      [purged]: undefined,
+    })
+    expect(log.sent).toEqual(['BatchGetSecretValue'])
+  })
+
+  it('returns binary secrets base64-encoded, alone and in a batch', async () => {
+    const [bin, text] = [uniqueName('bin'), uniqueName('text')]
+    const bytes = new Uint8Array([0, 1, 2, 250, 255, 0x7f])
+    await raw.send(new CreateSecretCommand({ Name: toAwsSecretName(bin), SecretBinary: bytes }))
+    await door().set(text, 'text-value')
+    const base64 = Buffer.from(bytes).toString('base64')
+    expect(await setup().store.getSecret(bin)).toEqual({ [bin]: base64 })
+    expect(await setup().store.getSecret(bin, text)).toEqual({ [bin]: base64, [text]: 'text-value' })
+  })
+
+  it('falls back to GetSecretValue per name when BatchGetSecretValue is denied, and remembers it', async () => {
+    const first = Array.from({ length: 3 }, (_, i) => [uniqueName(`f${i}`), `first-value-${i}`] as const)
+    const second = Array.from({ length: 12 }, (_, i) => [uniqueName(`s${i}`), `second-value-${i}`] as const)
+    await seed([...first, ...second])
+    const warn = vi.fn()
+    const { store, client, log } = setup({ logger: { debug() {}, info() {}, warn, error() {} }, maxConcurrency: 4 })
+    denyCommand(client, 'BatchGetSecretValue')
+
+    expect(await store.getSecret(...first.map(([n]) => n))).toEqual(Object.fromEntries(first))
+    expect(log.count('BatchGetSecretValue')).toBe(1)
+    expect(log.count('GetSecretValue')).toBe(3)
+    expect(warn).toHaveBeenCalledTimes(1)
+
+    log.clear()
+    expect(await store.getSecret(...second.map(([n]) => n))).toEqual(Object.fromEntries(second))
+    expect(log.count('BatchGetSecretValue')).toBe(0)
+    expect(log.count('GetSecretValue')).toBe(12)
+    expect(log.maxInFlight).toBeLessThanOrEqual(4)
+    expect(warn).toHaveBeenCalledTimes(1)
+  })
+
+  it('reads a non-default version stage with GetSecretValue per name', async () => {
+    const names = [uniqueName('a'), uniqueName('b')]
+    for (const name of names) {
+      await door().set(name, `${name}-v1`)
+      await door().set(name, `${name}-v2`)
+    }
+    const previous = setup({ versionStage: 'AWSPREVIOUS' })
+    expect(await previous.store.getSecret(...names)).toEqual(Object.fromEntries(names.map((n) => [n, `${n}-v1`])))
+    expect(previous.log.sent).toEqual(['GetSecretValue', 'GetSecretValue'])
+    expect(previous.log.inputs.map(({ input }) => input.VersionStage)).toEqual(['AWSPREVIOUS', 'AWSPREVIOUS'])
+
+    const current = setup({ versionStage: 'AWSCURRENT' })
+    expect(await current.store.getSecret(...names)).toEqual(Object.fromEntries(names.map((n) => [n, `${n}-v2`])))
+    expect(current.log.sent).toEqual(['BatchGetSecretValue'])
+  })
+
+  it('reads a pinned version id with GetSecretValue', async () => {
+    const name = uniqueName()
+    const created = await raw.send(new CreateSecretCommand({ Name: toAwsSecretName(name), SecretString: 'pinned-v1' }))
+    await door().set(name, 'pinned-v2')
+    const missing = uniqueName('missing')
+    const { store, log } = setup({ versionId: created.VersionId })
+    expect(await store.getSecret(name, missing)).toEqual({ [name]: 'pinned-v1', [missing]: undefined })
+    expect(log.count('BatchGetSecretValue')).toBe(0)
+    expect(log.inputs.every(({ input }) => input.VersionId === created.VersionId)).toBe(true)
+  })
+})
+
+describe('names', () => {
+  it('stores tenant:acme:stripeApiKey as tenant+acme+stripeApiKey', async () => {
+    const name = `tenant:acme:${uniqueName('stripeApiKey')}`
+    const { store } = setup()
+    await store.setSecret(name, 'tenant-value')
+    expect(await describeState(raw, name.replaceAll(':', '+'))).toBe('active')
+    // moto would accept the colon form, so make sure the store did not write it.
+    expect(await describeState(raw, name)).toBe('missing')
+  })
+
+  it('keeps a name ending in a hyphen and six characters apart from its prefix', async () => {
+    const short = uniqueName('db')
+    const long = `${short}-abcdef`
+    const { store } = setup()
+    await store.setSecret(short, 'short-value')
+    await store.setSecret(long, 'long-value')
+    const fresh = setup({ cache: false }).store
+    expect(await fresh.getSecret(short, long)).toEqual({ [short]: 'short-value', [long]: 'long-value' })
+    expect(await fresh.getSecret(long)).toEqual({ [long]: 'long-value' })
+    expect(await fresh.getSecret(short)).toEqual({ [short]: 'short-value' })
+  })
+})
+
+const versionCount = async (name: string) =>
+  (await raw.send(new ListSecretVersionIdsCommand({ SecretId: toAwsSecretName(name), IncludeDeprecated: true })))
+    .Versions?.length
+
+describe('setSecret', () => {
+  it('creates a missing secret with exactly one CreateSecret and no PutSecretValue', async () => {
+    const name = uniqueName()
+    const { store, log } = setup()
+    await store.setSecret(name, 'created-value')
+    expect(log.sent).toEqual(['DescribeSecret', 'CreateSecret'])
+    expect(await door().get(name)).toBe('created-value')
+    expect(await versionCount(name)).toBe(1)
+  })
+
+  it('updates an existing secret with one PutSecretValue', async () => {
+    const name = uniqueName()
+    await door().set(name, 'old-value')
+    const { store, log } = setup()
+    await store.setSecret(name, 'new-value')
+    expect(log.sent).toEqual(['DescribeSecret', 'PutSecretValue'])
+    expect(await door().get(name)).toBe('new-value')
+    expect(await versionCount(name)).toBe(2)
+  })
+
+  describe.each(MODES)('with %s', (mode) => {
+    it('restores a secret scheduled for deletion, then writes it (remove, then set)', async () => {
+      const name = uniqueName()
+      const { store, log } = setup({}, mode)
+      await store.setSecret(name, 'before-remove')
+      await store.removeSecret(name)
+      expect(await describeState(raw, name)).toBe('deleted')
+      log.clear()
+      await store.setSecret(name, 'after-remove')
+      expect(log.sent).toEqual(['DescribeSecret', 'RestoreSecret', 'PutSecretValue'])
+      expect(await describeState(raw, name)).toBe('active')
+      expect(await setup({ cache: false }).store.getSecret(name)).toEqual({ [name]: 'after-remove' })
+    })
+
+    it('creates again after a purge (purge, then set)', async () => {
+      const name = uniqueName()
+      const { store, log } = setup({}, mode)
+      await store.setSecret(name, 'before-purge')
+      await store.removeSecret(name, { purge: true })
+      expect(await describeState(raw, name)).toBe('missing')
+      log.clear()
+      await store.setSecret(name, 'after-purge')
+      expect(log.sent).toEqual(['DescribeSecret', 'CreateSecret'])
+      expect(await door().get(name)).toBe('after-purge')
+    })
+
+    it('reads undefined after a remove and the new value after the next set (set, remove, set, remove)', async () => {
+      const name = uniqueName()
+      const { store } = setup({ cache: false }, mode)
+      for (const value of ['cycle-value-1', 'cycle-value-2']) {
+        await store.setSecret(name, value)
+        expect(await store.getSecret(name)).toEqual({ [name]: value })
+        await store.removeSecret(name)
+        expect(await store.getSecret(name)).toEqual({ [name]: undefined })
+        expect(await describeState(raw, name)).toBe('deleted')
+      }
+    })
+  })
+
+  it('writes with PutSecretValue when CreateSecret finds the secret created meanwhile', async () => {
+    const name = uniqueName()
+    const { store, client, log } = setup()
+    beforeFirst(client, 'CreateSecret', () => door().set(name, 'other-writer'))
+    await store.setSecret(name, 'our-value')
+    expect(log.sent).toEqual(['DescribeSecret', 'CreateSecret', 'PutSecretValue'])
+    expect(await door().get(name)).toBe('our-value')
+    expect(await versionCount(name)).toBe(2)
+  })
+
+  it('creates when the secret is purged between DescribeSecret and PutSecretValue', async () => {
+    const name = uniqueName()
+    await door().set(name, 'old-value')
+    const { store, client, log } = setup()
+    beforeFirst(client, 'PutSecretValue', () => door().remove(name))
+    await store.setSecret(name, 'new-value')
+    expect(log.sent).toEqual(['DescribeSecret', 'PutSecretValue', 'CreateSecret'])
+    expect(await door().get(name)).toBe('new-value')
+  })
+
+  it('restores when the secret is scheduled for deletion between DescribeSecret and PutSecretValue (AWS rules)', async () => {
+    const name = uniqueName()
+    await door().set(name, 'old-value')
+    const { store, client, log } = setup({}, 'AWS deletion rules')
+    beforeFirst(client, 'PutSecretValue', async () => {
+      await raw.send(new DeleteSecretCommand({ SecretId: toAwsSecretName(name), RecoveryWindowInDays: 7 }))
+    })
+    await store.setSecret(name, 'new-value')
+    expect(log.sent).toEqual(['DescribeSecret', 'PutSecretValue', 'RestoreSecret', 'PutSecretValue'])
+    expect(await describeState(raw, name)).toBe('active')
+    expect(await door().get(name)).toBe('new-value')
+  })
+
+  it('writes without DescribeSecret permission, learning the state from PutSecretValue errors (AWS rules)', async () => {
+    const [missing, existing, deleted] = [uniqueName('m'), uniqueName('e'), uniqueName('d')]
+    await seed([
+      [existing, 'existing-old'],
+      [deleted, 'deleted-old'],
+    ])
+    await raw.send(new DeleteSecretCommand({ SecretId: toAwsSecretName(deleted), RecoveryWindowInDays: 7 }))
+    const warn = vi.fn()
+    const { store, client, log } = setup({ logger: { debug() {}, info() {}, warn, error() {} } }, 'AWS deletion rules')
+    denyCommand(client, 'DescribeSecret')
+
+    await store.setSecret(missing, 'missing-new')
+    expect(log.sent).toEqual(['DescribeSecret', 'PutSecretValue', 'CreateSecret'])
+    log.clear()
+    await store.setSecret(existing, 'existing-new')
+    expect(log.sent).toEqual(['PutSecretValue'])
+    log.clear()
+    await store.setSecret(deleted, 'deleted-new')
+    expect(log.sent).toEqual(['PutSecretValue', 'RestoreSecret', 'PutSecretValue'])
+
+    expect(warn).toHaveBeenCalledTimes(1)
+    for (const [name, value] of [
+      [missing, 'missing-new'],
+      [existing, 'existing-new'],
+      [deleted, 'deleted-new'],
+    ] as const) {
+      expect(await door().get(name)).toBe(value)
+    }
+  })
+})
+
+describe('removeSecret', () => {
+  it('removes recoverably, with a 30-day window by default and the configured one otherwise', async () => {
+    const [a, b] = [uniqueName('a'), uniqueName('b')]
+    await seed([
+      [a, 'value-a'],
+      [b, 'value-b'],
+    ])
+    const byDefault = setup()
+    await byDefault.store.removeSecret(a)
+    expect(byDefault.log.inputs).toEqual([
+      { command: 'DeleteSecret', input: { SecretId: a, RecoveryWindowInDays: 30 } },
+    ])
+    const weekly = setup({ recoveryWindowInDays: 7 })
+    await weekly.store.removeSecret(b)
+    expect(weekly.log.inputs).toEqual([{ command: 'DeleteSecret', input: { SecretId: b, RecoveryWindowInDays: 7 } }])
+    expect(await door().isRecoverable(a)).toBe(true)
+    expect(await door().isRecoverable(b)).toBe(true)
+  })
+
+  it('force-deletes with the forceDelete option or removeSecret(name, { purge: true })', async () => {
+    const [a, b, c] = [uniqueName('a'), uniqueName('b'), uniqueName('c')]
+    await seed([
+      [a, 'value-a'],
+      [b, 'value-b'],
+      [c, 'value-c'],
+    ])
+    const force = setup({ forceDelete: true })
+    await force.store.removeSecret(a)
+    await force.store.removeSecret(c, { purge: false })
+    const purge = setup()
+    await purge.store.removeSecret(b, { purge: true })
+    expect(force.log.inputs.map(({ input }) => input)).toEqual([
+      { SecretId: a, ForceDeleteWithoutRecovery: true },
+      { SecretId: c, RecoveryWindowInDays: 30 },
+    ])
+    expect(purge.log.inputs.map(({ input }) => input)).toEqual([{ SecretId: b, ForceDeleteWithoutRecovery: true }])
+    expect(await describeState(raw, a)).toBe('missing')
+    expect(await describeState(raw, b)).toBe('missing')
+    expect(await describeState(raw, c)).toBe('deleted')
+  })
+
+  it.each(MODES)('resolves for a missing name and for one already scheduled for deletion (%s)', async (mode) => {
+    const name = uniqueName()
+    await door().set(name, 'to-remove')
+    const { store } = setup({}, mode)
+    await expect(store.removeSecret(uniqueName('never'))).resolves.toBeUndefined()
+    await expect(store.removeSecret(uniqueName('never'), { purge: true })).resolves.toBeUndefined()
+    await store.removeSecret(name)
+    await expect(store.removeSecret(name)).resolves.toBeUndefined()
+    expect(await describeState(raw, name)).toBe('deleted')
+    await expect(store.removeSecret(name, { purge: true })).resolves.toBeUndefined()
+    expect(await describeState(raw, name)).toBe('missing')
+    await expect(store.removeSecret(name, { purge: true })).resolves.toBeUndefined()
+  })
+})
