@@ -28,7 +28,7 @@ function readmes(): string[] {
 
 function snippets(file: string): string[] {
   const blocks: string[] = []
-  const pattern = /```ts\n([\s\S]*?)```/g
+  const pattern = /```(?:ts|typescript)\n([\s\S]*?)```/g
   for (const match of readFileSync(file, 'utf8').matchAll(pattern)) blocks.push(match[1] as string)
   return blocks
 }
