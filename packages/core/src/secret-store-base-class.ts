@@ -311,54 +311,59 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
 
   /** Starts one backend read for `names`, registered as in flight per name, and fills `result`. */
   #fetch(names: string[], result: Map<string, string | undefined>): Promise<void> {
-    const batch = this.#loadFromBackend(names)
-    const flights = names.map((name) => {
-      const flight: InFlight = {
-        promise: batch.then((values) => values.get(name)),
-        stale: false,
-      }
-      // The caller observes the rejection through `batch`; this only prevents an unhandled one.
-      flight.promise.catch(() => {})
-      this.#inFlight.set(name, flight)
-      return flight
-    })
-
+    let flights: InFlight[] = []
     const settle = () => {
       names.forEach((name, i) => {
         if (this.#inFlight.get(name) === flights[i]) this.#inFlight.delete(name)
       })
     }
-
-    return batch.then(
+    const loaded = this.#loadFromBackend(names).then(
       (values) => {
         settle()
         const now = coarseNow()
         names.forEach((name, i) => {
-          const value = values.get(name)
-          result.set(name, value)
-          if (this.#cacheOptions.enabled && !this.#destroyed && !flights[i]?.stale) this.#cache.set(name, value, now)
+          if (this.#cacheOptions.enabled && !this.#destroyed && !flights[i]?.stale) {
+            this.#cache.set(name, values.get(name), now)
+          }
         })
+        return values
       },
       (err: unknown) => {
         settle()
-        // A failed read never touches the cache, except to answer from a stale entry when allowed.
-        if (err instanceof SecretStoreError && err.retryable && this.#cacheOptions.staleIfErrorMs > 0) {
-          const now = coarseNow()
-          const stale = names.map((name) => this.#cache.getStale(name, now))
-          if (stale.every((entry) => entry !== undefined)) {
-            this.logger.warn(
-              { store: this.name, operation: 'get', code: err.code, count: names.length },
-              'backend unavailable, serving stale cached secrets',
-            )
-            names.forEach((name, i) => {
-              result.set(name, stale[i]?.value)
-            })
-            return
-          }
-        }
-        throw err
+        // A failed read never touches the cache; it may only be answered from a stale entry.
+        const stale = this.#staleAnswer(names, err)
+        if (stale === undefined) throw err
+        return stale
       },
     )
+    // Callers that join a name in flight see exactly what the first caller sees.
+    flights = names.map((name) => {
+      const flight: InFlight = { promise: loaded.then((values) => values.get(name)), stale: false }
+      // Joiners observe a rejection through their own `then`; this only prevents an unhandled one.
+      flight.promise.catch(() => {})
+      this.#inFlight.set(name, flight)
+      return flight
+    })
+    return loaded.then((values) => {
+      for (const name of names) result.set(name, values.get(name))
+    })
+  }
+
+  /** Stale cached values for all of `names` when the failure is retryable and the window allows it. */
+  #staleAnswer(names: string[], err: unknown): Map<string, string | undefined> | undefined {
+    if (!(err instanceof SecretStoreError) || !err.retryable || this.#cacheOptions.staleIfErrorMs <= 0) return undefined
+    const now = coarseNow()
+    const answer = new Map<string, string | undefined>()
+    for (const name of names) {
+      const entry = this.#cache.getStale(name, now)
+      if (entry === undefined) return undefined
+      answer.set(name, entry.value)
+    }
+    this.logger.warn(
+      { store: this.name, operation: 'get', code: err.code, count: names.length },
+      'backend unavailable, serving stale cached secrets',
+    )
+    return answer
   }
 
   async #loadFromBackend(names: string[]): Promise<Map<string, string | undefined>> {

@@ -139,7 +139,8 @@ describe('cache', () => {
     await store.getSecret('a')
     moveClock(5_000)
     store.failNext.push(unavailable())
-    expect(await store.getSecret('a')).toEqual({ a: 'value-a' })
+    // A reader joining the failed read in flight gets the same stale answer.
+    expect(await Promise.all([store.getSecret('a'), store.getSecret('a')])).toEqual([{ a: 'value-a' }, { a: 'value-a' }])
     expect(warn).toHaveBeenCalledTimes(1)
     // A non-retryable failure is never papered over.
     store.failNext.push(new Error('denied'))
