@@ -54,10 +54,10 @@ describe('README code blocks', () => {
     const program = ts.createProgram(files, { ...parsed.options, noEmit: true, noUnusedLocals: false })
     const problems = ts
       .getPreEmitDiagnostics(program)
-      .filter((d) => d.file === undefined || d.file.fileName.startsWith(out))
+      .filter((d) => d.file === undefined || files.includes(d.file.fileName))
       .map((d) => {
         const where = d.file
-          ? `${relative(out, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
+          ? `${relative(root, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
           : ''
         return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`
       })

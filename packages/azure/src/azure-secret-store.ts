@@ -1,0 +1,261 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity'
+import { SecretClient } from '@azure/keyvault-secrets'
+import {
+  DEFAULT_CAPABILITIES,
+  type RemoveSecretOptions,
+  type SecretOperation,
+  SecretStoreBaseClass,
+  type SecretStoreCapabilities,
+  type SecretStoreError,
+} from '@secret-store/core'
+import { mapAzureError, restStatus } from './errors.js'
+import { toKeyVaultName } from './names.js'
+import type { AzureSecretClient, AzureSecretStoreOptions, AzureStoreSettings } from './types.js'
+
+const STORE_NAME = 'AzureSecretStore'
+const DEFAULT_INTERVAL_MS = 500
+/** Key Vault's limit on a secret value. */
+const MAX_VALUE_BYTES = 25 * 1024
+/** A name that is still busy (409) after a purge or recovery is retried this often, with doubling delays. */
+const CONFLICT_RETRIES = 6
+const MAX_RETRY_DELAY_MS = 10_000
+const CLIENT_METHODS = [
+  'getSecret',
+  'setSecret',
+  'beginDeleteSecret',
+  'purgeDeletedSecret',
+  'beginRecoverDeletedSecret',
+] as const
+
+/**
+ * A secret store on Azure Key Vault, through `@azure/keyvault-secrets`. Each logical name maps onto one
+ * Key Vault secret (see `toKeyVaultName`); reads get its current version, writes add a version.
+ * `removeSecret` soft-deletes and waits for the deletion (recoverable, unless purging), and `setSecret`
+ * on a soft-deleted name recovers it (or purges it, with `purgeOnRemove`) before writing.
+ *
+ * @example
+ * const secretStore = new AzureSecretStore({ vaultUrl: 'https://my-vault.vault.azure.net' })
+ */
+export class AzureSecretStore extends SecretStoreBaseClass<AzureStoreSettings> {
+  readonly #client: AzureSecretClient
+  readonly #purge: boolean
+  readonly #intervalInMs: number
+
+  constructor(options: AzureSecretStoreOptions) {
+    const { enableGet, enableSet, enableRemove, logger, cache, maxConcurrency, ...azure } =
+      options ?? ({} as AzureSecretStoreOptions)
+    const settings = resolveSettings(azure)
+    super(STORE_NAME, { enableGet, enableSet, enableRemove, logger, cache, maxConcurrency, config: settings })
+    this.#client =
+      azure.client ??
+      new SecretClient(settings.vaultUrl, azure.credential ?? lazyDefaultAzureCredential(), azure.clientOptions)
+    this.#purge = settings.purgeOnRemove
+    this.#intervalInMs = settings.intervalInMs
+  }
+
+  /** Deletes are recoverable (Key Vault soft delete) unless the store purges; values up to 25 KB. */
+  override get capabilities(): SecretStoreCapabilities {
+    return { ...DEFAULT_CAPABILITIES, recoverableDelete: !this.#purge, maxValueBytes: MAX_VALUE_BYTES }
+  }
+
+  protected async getSecretImpl<Names extends string[]>(...names: Names): Promise<Record<string, string | undefined>> {
+    // The base class hands over one name at a time, at most `maxConcurrency` at once.
+    // No prototype: `__proto__` is a valid secret name.
+    const result: Record<string, string | undefined> = Object.create(null)
+    for (const name of names) result[name] = await this.#read(name)
+    return result
+  }
+
+  protected async setSecretImpl(name: string, value: string): Promise<void> {
+    const keyVaultName = toKeyVaultName(name, 'set')
+    try {
+      await this.#write(name, keyVaultName, value)
+    } catch (err) {
+      // Mapped here, where the value is known, so that no message in the cause can echo it.
+      throw this.#map(err, 'set', name, value)
+    }
+  }
+
+  protected async removeSecretImpl(name: string, options?: RemoveSecretOptions): Promise<void> {
+    const keyVaultName = toKeyVaultName(name, 'remove')
+    const purge = options?.purge ?? this.#purge
+    try {
+      await this.#retryConflicts(async () => {
+        const poller = await this.#client.beginDeleteSecret(keyVaultName, { intervalInMs: this.#intervalInMs })
+        await poller.pollUntilDone()
+      })
+    } catch (err) {
+      // Key Vault answers 404 both for a missing name and for one that is already soft-deleted.
+      if (restStatus(err) !== 404) throw err
+    }
+    if (purge) await this.#purgeDeleted(keyVaultName)
+  }
+
+  protected override mapError(
+    error: unknown,
+    operation: SecretOperation,
+    secretName: string | undefined,
+  ): SecretStoreError {
+    return this.#map(error, operation, secretName)
+  }
+
+  /** Wipes the cache. The `SecretClient` holds no timers or sockets that need closing. */
+  override async destroy(): Promise<void> {
+    await super.destroy()
+  }
+
+  async #read(name: string): Promise<string | undefined> {
+    try {
+      const secret = await this.#client.getSecret(toKeyVaultName(name, 'get'))
+      return secret.value
+    } catch (err) {
+      if (restStatus(err) === 404) return undefined
+      throw err
+    }
+  }
+
+  /**
+   * Writes a new version. A 409 means the name is soft-deleted (or still busy with a delete, purge or
+   * recovery): recover it, or purge it when the store purges, and write again; a name that stays busy
+   * is retried with doubling delays (right after a purge Key Vault answers 409 for a while).
+   */
+  async #write(name: string, keyVaultName: string, value: string): Promise<void> {
+    let freed = false
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.#client.setSecret(keyVaultName, value)
+        return
+      } catch (err) {
+        if (restStatus(err) !== 409 || attempt >= CONFLICT_RETRIES) throw err
+      }
+      if (!freed) {
+        freed = await this.#free(keyVaultName, name)
+        if (freed) continue
+      }
+      await sleep(this.#retryDelay(attempt))
+    }
+  }
+
+  /** Recovers (or purges) a soft-deleted name. `false` when there was nothing to recover or purge yet. */
+  async #free(keyVaultName: string, name: string): Promise<boolean> {
+    const action = this.#purge ? 'purge' : 'recover'
+    try {
+      if (this.#purge) {
+        await this.#client.purgeDeletedSecret(keyVaultName)
+      } else {
+        const poller = await this.#client.beginRecoverDeletedSecret(keyVaultName, {
+          intervalInMs: this.#intervalInMs,
+        })
+        await poller.pollUntilDone()
+      }
+    } catch (err) {
+      // Not (or not yet) in the deleted state, or still being deleted: the caller backs off and retries.
+      const status = restStatus(err)
+      if (status === 404 || status === 409) return false
+      throw err
+    }
+    this.logger.debug(
+      { store: this.name, operation: 'set', secretName: name, event: `azure.secret.${action}` },
+      `soft-deleted secret ${action === 'purge' ? 'purged' : 'recovered'} before writing`,
+    )
+    return true
+  }
+
+  /** Purges a soft-deleted name; resolves when there is nothing to purge. */
+  async #purgeDeleted(keyVaultName: string): Promise<void> {
+    try {
+      await this.#retryConflicts(() => this.#client.purgeDeletedSecret(keyVaultName))
+    } catch (err) {
+      if (restStatus(err) !== 404) throw err
+    }
+  }
+
+  /** Runs `operation`, retrying it with doubling delays while Key Vault answers 409 (an operation in progress). */
+  async #retryConflicts(operation: () => Promise<void>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await operation()
+        return
+      } catch (err) {
+        if (restStatus(err) !== 409 || attempt >= CONFLICT_RETRIES) throw err
+      }
+      await sleep(this.#retryDelay(attempt))
+    }
+  }
+
+  #retryDelay(attempt: number): number {
+    return Math.min(MAX_RETRY_DELAY_MS, this.#intervalInMs * 2 ** attempt)
+  }
+
+  #map(error: unknown, operation: SecretOperation, secretName: string | undefined, value?: string): SecretStoreError {
+    return mapAzureError(error, { store: this.name, operation, secretName, value })
+  }
+}
+
+type AzureOnlyOptions = Omit<
+  AzureSecretStoreOptions,
+  'enableGet' | 'enableSet' | 'enableRemove' | 'logger' | 'cache' | 'maxConcurrency'
+>
+
+/** Checks the options (also for callers without types) and keeps what may be shown: no credential. */
+function resolveSettings(azure: AzureOnlyOptions): AzureStoreSettings {
+  const fail = (message: string): never => {
+    throw new TypeError(`${STORE_NAME}: ${message}`)
+  }
+  const { client, credential, vaultUrl } = azure
+  let url: string
+  if (client !== undefined) {
+    if (credential !== undefined) fail('pass either client or credential: an injected client carries its own')
+    if (vaultUrl !== undefined || azure.clientOptions !== undefined) {
+      fail('vaultUrl and clientOptions belong to the injected client')
+    }
+    if (typeof client !== 'object' || client === null) return fail('client must be a SecretClient')
+    for (const method of CLIENT_METHODS) {
+      if (typeof client[method] !== 'function') fail(`client has no ${method}() method`)
+    }
+    url = typeof client.vaultUrl === 'string' ? client.vaultUrl : ''
+  } else {
+    if (typeof vaultUrl !== 'string' || !URL.canParse(vaultUrl)) {
+      return fail('vaultUrl must be the vault URL, e.g. https://my-vault.vault.azure.net')
+    }
+    if (credential !== undefined && typeof credential?.getToken !== 'function') {
+      fail('credential must be a TokenCredential (an object with getToken())')
+    }
+    url = vaultUrl
+  }
+  const intervalInMs = azure.intervalInMs ?? DEFAULT_INTERVAL_MS
+  if (!(Number.isFinite(intervalInMs) && intervalInMs >= 0)) fail('intervalInMs must be a number of at least 0')
+  const purgeOnRemove = azure.purgeOnRemove ?? false
+  if (typeof purgeOnRemove !== 'boolean') fail('purgeOnRemove must be a boolean')
+  return {
+    vaultUrl: url,
+    purgeOnRemove,
+    intervalInMs,
+    auth: client !== undefined ? 'client' : credential !== undefined ? 'credential' : 'defaultAzureCredential',
+  }
+}
+
+/**
+ * A `DefaultAzureCredential` made on the first token request, so that building a store never probes
+ * the environment and `@azure/identity` is loaded only when it is needed.
+ */
+function lazyDefaultAzureCredential(): TokenCredential {
+  let credential: Promise<TokenCredential> | undefined
+  return {
+    async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+      credential ??= import('@azure/identity').then(
+        ({ DefaultAzureCredential }) => new DefaultAzureCredential(),
+        (err: unknown) => {
+          credential = undefined
+          const error = new Error(
+            `DefaultAzureCredential needs @azure/identity (${err instanceof Error ? err.message : String(err)}); install it or pass a credential`,
+          )
+          error.name = 'CredentialUnavailableError'
+          throw error
+        },
+      )
+      return (await credential).getToken(scopes, options)
+    },
+  }
+}

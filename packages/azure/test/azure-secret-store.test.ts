@@ -1,0 +1,263 @@
+import { randomUUID } from 'node:crypto'
+import { InvalidSecretNameError, SecretStoreError, UnavailableError } from '@secret-store/core'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { AzureSecretStore, type AzureSecretStoreOptions, toKeyVaultName } from '../src/index.js'
+import { clientOptions, keyVaultBackdoor, rawClient, staticCredential } from './support/azure.js'
+import { type FakeKeyVault, ROUTES, startKeyVaultFake } from './support/key-vault-fake.js'
+
+let fake: FakeKeyVault
+const stores: AzureSecretStore[] = []
+
+beforeAll(async () => {
+  fake = await startKeyVaultFake()
+})
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.destroy()
+  fake.reset()
+})
+afterAll(async () => {
+  await fake.stop()
+})
+
+const unique = (label = 'n') => `it_${label}_${randomUUID().slice(0, 8)}`
+const door = () => keyVaultBackdoor(rawClient(fake))
+
+type StoreOptions = Partial<Omit<AzureSecretStoreOptions, 'client'>>
+
+function makeStore(options: StoreOptions = {}): AzureSecretStore {
+  const store = new AzureSecretStore({
+    vaultUrl: fake.vaultUrl,
+    credential: staticCredential(),
+    clientOptions: clientOptions(fake),
+    enableSet: true,
+    enableRemove: true,
+    cache: false,
+    intervalInMs: 1,
+    ...options,
+  } as AzureSecretStoreOptions)
+  stores.push(store)
+  return store
+}
+
+async function rejection(promise: Promise<unknown>): Promise<SecretStoreError> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected a rejection')
+    },
+    (err: unknown) => err,
+  )
+  expect(error).toBeInstanceOf(SecretStoreError)
+  return error as SecretStoreError
+}
+
+describe('credentials', () => {
+  it('uses an injected TokenCredential: getToken for the vault scope, its token on every request', async () => {
+    const credential = staticCredential(`custom-${randomUUID()}`)
+    const store = makeStore({ credential })
+    const name = unique()
+    await store.setSecret(name, 'value')
+    expect(await store.getSecret(name)).toEqual({ [name]: 'value' })
+    await store.removeSecret(name)
+
+    expect(credential.calls).toEqual([{ scopes: ['https://vault.azure.net/.default'], tenantId: fake.tenantId }])
+    const [challenge, ...authorized] = fake.requests
+    expect(challenge).toMatchObject({ method: 'PUT', status: 401, token: undefined })
+    expect(authorized.map((r) => r.route)).toEqual([ROUTES.set, ROUTES.get, ROUTES.delete, ROUTES.getDeleted])
+    expect(authorized.every((r) => r.token === credential.token)).toBe(true)
+  })
+
+  it('uses an injected SecretClient as it is', async () => {
+    const credential = staticCredential(`client-${randomUUID()}`)
+    const store = new AzureSecretStore({ client: rawClient(fake, credential), enableSet: true })
+    stores.push(store)
+    const name = unique()
+    await store.setSecret(name, 'through-the-client')
+    expect(await door().get(name)).toBe('through-the-client')
+    expect(credential.calls).toHaveLength(1)
+    expect(fake.requests.filter((r) => r.token === credential.token).map((r) => r.path)).toEqual([
+      `/secrets/${toKeyVaultName(name)}`,
+    ])
+  })
+})
+
+describe('reads', () => {
+  it('keeps at most maxConcurrency reads in flight: 20 names, limit 8 → 20 GETs, peak 8', async () => {
+    const names = Array.from({ length: 20 }, (_, i) => `${unique('many')}_${i}`)
+    for (const name of names.slice(0, 10)) await door().set(name, `value-of-${name}`)
+    const store = makeStore()
+    await store.getSecret(unique('warm-up'))
+    fake.clearLog()
+    // Each answer waits, so the store's reads overlap as far as its limit lets them.
+    fake.configure({ latencyMs: 300 })
+    const result = await store.getSecret(...names)
+    expect(result).toEqual(Object.fromEntries(names.map((n, i) => [n, i < 10 ? `value-of-${n}` : undefined])))
+    expect(fake.count(ROUTES.get)).toBe(20)
+    expect(fake.requests).toHaveLength(20)
+    expect(fake.peakInFlight).toBe(8)
+  })
+
+  it('honours a smaller maxConcurrency', async () => {
+    const names = Array.from({ length: 7 }, (_, i) => `${unique('few')}_${i}`)
+    const store = makeStore({ maxConcurrency: 3 })
+    await store.getSecret(unique('warm-up'))
+    fake.clearLog()
+    fake.configure({ latencyMs: 200 })
+    await store.getSecret(...names)
+    expect(fake.count(ROUTES.get)).toBe(7)
+    expect(fake.peakInFlight).toBe(3)
+  })
+
+  it('sends one GET for 1,000 concurrent cold reads of one name', async () => {
+    const name = unique('hot')
+    await door().set(name, 'hot-value')
+    const store = makeStore({ cache: undefined })
+    await store.getSecret(unique('warm-up'))
+    fake.clearLog()
+    const results = await Promise.all(Array.from({ length: 1000 }, () => store.getSecret(name)))
+    expect(results.every((r) => r[name] === 'hot-value')).toBe(true)
+    expect(fake.requests.map((r) => [r.route, r.status])).toEqual([[ROUTES.get, 200]])
+  })
+
+  it('keeps names that Key Vault would confuse by case apart (ApiKey, apikey, API_KEY)', async () => {
+    const base = unique('case')
+    const names = [`${base}ApiKey`, `${base}apikey`, `${base}APIKEY`, `${base}api-key`]
+    const store = makeStore()
+    for (const [i, name] of names.entries()) await store.setSecret(name, `v${i}`)
+    expect(await store.getSecret(...names)).toEqual(Object.fromEntries(names.map((n, i) => [n, `v${i}`])))
+    const paths = fake.requests.filter((r) => r.route === ROUTES.set && r.status === 200).map((r) => r.path)
+    expect(new Set(paths.map((p) => p.toLowerCase())).size).toBe(names.length)
+  })
+
+  it('stores tenant:acme:stripeApiKey under the mapped Key Vault name', async () => {
+    await makeStore().setSecret('tenant:acme:stripeApiKey', 'v')
+    expect(fake.requests.filter((r) => r.status === 200).map((r) => r.path)).toEqual([
+      '/secrets/tenant-2acme-2stripe-api-key',
+    ])
+    expect(await door().get('tenant:acme:stripeApiKey')).toBe('v')
+  })
+
+  it('rejects a name that maps to more than 127 characters before any request', async () => {
+    const store = makeStore()
+    fake.clearLog()
+    const error = await rejection(store.getSecret('A'.repeat(64)))
+    expect(error).toBeInstanceOf(InvalidSecretNameError)
+    expect(error.message).toContain('more than 127')
+    expect(await rejection(store.setSecret(`${'a'.repeat(120)}:b:c:d`, 'v'))).toBeInstanceOf(InvalidSecretNameError)
+    expect(fake.requests).toEqual([])
+  })
+})
+
+describe('removeSecret', () => {
+  it('soft-deletes by default and waits until Key Vault shows the deleted secret', async () => {
+    const name = unique('soft')
+    await door().set(name, 'v')
+    fake.configure({ visibleAfterPolls: 3 })
+    const store = makeStore()
+    expect(store.capabilities.recoverableDelete).toBe(true)
+    await store.removeSecret(name)
+    // The poll loop ran until the deletion showed: three hidden answers, then the deleted secret.
+    expect([fake.count(ROUTES.getDeleted, 404), fake.count(ROUTES.getDeleted, 200)]).toEqual([3, 1])
+    expect(fake.count(ROUTES.purge)).toBe(0)
+    expect(await door().isRecoverable?.(name)).toBe(true)
+  })
+
+  it('purges on request: per call, or for every remove with purgeOnRemove', async () => {
+    const [perCall, byStore] = [unique('purge'), unique('purge')]
+    await door().set(perCall, 'v')
+    await door().set(byStore, 'v')
+    await makeStore().removeSecret(perCall, { purge: true })
+    const purging = makeStore({ purgeOnRemove: true })
+    expect(purging.capabilities.recoverableDelete).toBe(false)
+    await purging.removeSecret(byStore)
+    expect(fake.count(ROUTES.purge, 204)).toBe(2)
+    expect(await door().isRecoverable?.(perCall)).toBe(false)
+    expect(await door().isRecoverable?.(byStore)).toBe(false)
+    // An explicit purge: false wins over the store's setting.
+    const kept = unique('kept')
+    await door().set(kept, 'v')
+    await purging.removeSecret(kept, { purge: false })
+    expect(await door().isRecoverable?.(kept)).toBe(true)
+  })
+
+  it('is idempotent: a missing name resolves, an already soft-deleted one resolves or is purged', async () => {
+    const store = makeStore()
+    await store.removeSecret(unique('never'))
+    await store.removeSecret(unique('never'), { purge: true })
+    expect(fake.count(ROUTES.delete, 404)).toBe(2)
+    expect(fake.count(ROUTES.purge, 404)).toBe(1)
+
+    const name = unique('twice')
+    await door().set(name, 'v')
+    await store.removeSecret(name)
+    await store.removeSecret(name)
+    expect(await door().isRecoverable?.(name)).toBe(true)
+    await store.removeSecret(name, { purge: true })
+    expect(await door().isRecoverable?.(name)).toBe(false)
+  })
+})
+
+describe('setSecret on a soft-deleted name', () => {
+  it('recovers it and writes a new version by default', async () => {
+    const name = unique('recover')
+    const store = makeStore()
+    await store.setSecret(name, 'v1')
+    await store.removeSecret(name)
+    fake.clearLog()
+    fake.configure({ visibleAfterPolls: 2 })
+    await store.setSecret(name, 'v2')
+    expect(fake.requests.filter((r) => r.route !== ROUTES.get).map((r) => [r.route, r.status])).toEqual([
+      [ROUTES.set, 409],
+      [ROUTES.recover, 200],
+      [ROUTES.set, 200],
+    ])
+    expect(await door().get(name)).toBe('v2')
+    const versions = []
+    for await (const v of rawClient(fake).listPropertiesOfSecretVersions(toKeyVaultName(name))) versions.push(v)
+    expect(versions).toHaveLength(2)
+  })
+
+  it('purges it and writes when the store purges', async () => {
+    const name = unique('repurge')
+    await door().set(name, 'v1')
+    await makeStore().removeSecret(name)
+    const store = makeStore({ purgeOnRemove: true })
+    fake.clearLog()
+    await store.setSecret(name, 'v2')
+    expect(fake.requests.map((r) => [r.route, r.status])).toEqual([
+      [ROUTES.set, 401],
+      [ROUTES.set, 409],
+      [ROUTES.purge, 204],
+      [ROUTES.set, 200],
+    ])
+    const versions = []
+    for await (const v of rawClient(fake).listPropertiesOfSecretVersions(toKeyVaultName(name))) versions.push(v)
+    expect(versions).toHaveLength(1)
+  })
+
+  it('retries a write that Key Vault still answers with 409 right after a purge', async () => {
+    const name = unique('busy')
+    const store = makeStore({ purgeOnRemove: true })
+    await store.setSecret(name, 'v1')
+    fake.configure({ conflictsAfterPurge: 3 })
+    await store.removeSecret(name)
+    await store.setSecret(name, 'v2')
+    expect([fake.count(ROUTES.set, 409), fake.count(ROUTES.set, 200)]).toEqual([3, 2])
+    // The purge of removeSecret; the retries' purges find nothing left to purge.
+    expect(fake.count(ROUTES.purge, 204)).toBe(1)
+    expect(await door().get(name)).toBe('v2')
+  })
+
+  it('gives up with a retryable UnavailableError when the name stays busy', async () => {
+    const name = unique('stuck')
+    const store = makeStore({ purgeOnRemove: true })
+    await store.setSecret(name, 'v1')
+    fake.configure({ conflictsAfterPurge: 100 })
+    await store.removeSecret(name)
+    const error = await rejection(store.setSecret(name, 'v2'))
+    expect(error).toBeInstanceOf(UnavailableError)
+    expect(error.retryable).toBe(true)
+    expect(error.message).toContain('409')
+    // The first write, then six retries.
+    expect(fake.count(ROUTES.set, 409)).toBe(7)
+  })
+})

@@ -1,0 +1,119 @@
+import { inspect } from 'node:util'
+import type { TokenCredential } from '@azure/identity'
+import { SecretClient } from '@azure/keyvault-secrets'
+import { DEFAULT_CAPABILITIES, type SecretStore } from '@secret-store/core'
+import { describe, expect, it } from 'vitest'
+import { AzureSecretStore, type AzureSecretStoreOptions, type AzureStoreSettings } from '../src/index.js'
+
+// Construction never touches the network or the credential, so none of these tests needs a server.
+const VAULT_URL = 'https://my-vault.vault.azure.net'
+const CLIENT_SECRET = 'client-secret-construction-only-0123456789'
+const TLS_PASSPHRASE = 'tls-passphrase-construction-only-0123456789'
+
+/** A credential that holds a secret and fails the test if anything asks it for a token. */
+const credential: TokenCredential & { clientSecret: string } = {
+  clientSecret: CLIENT_SECRET,
+  getToken: () => Promise.reject(new Error('construction must not ask for a token')),
+}
+
+const settingsOf = (store: AzureSecretStore) =>
+  (store as unknown as { config: { config: AzureStoreSettings } }).config.config
+
+describe('AzureSecretStore options', () => {
+  it('builds from a vault URL alone (DefaultAzureCredential, made on first use) and fits the SecretStore contract', async () => {
+    const secretStore = new AzureSecretStore({ vaultUrl: VAULT_URL })
+    const contract: SecretStore = secretStore
+    expect(contract.name).toBe('AzureSecretStore')
+    expect(secretStore.capabilities).toEqual({
+      ...DEFAULT_CAPABILITIES,
+      recoverableDelete: true,
+      maxValueBytes: 25 * 1024,
+    })
+    expect(settingsOf(secretStore)).toMatchObject({
+      vaultUrl: VAULT_URL,
+      auth: 'defaultAzureCredential',
+      purgeOnRemove: false,
+      intervalInMs: 500,
+    })
+    await secretStore.destroy()
+    expect(secretStore.destroyed).toBe(true)
+  })
+
+  it('declares recoverable deletes unless the store purges', async () => {
+    const stores = [
+      new AzureSecretStore({ vaultUrl: VAULT_URL, credential }),
+      new AzureSecretStore({ vaultUrl: VAULT_URL, credential, purgeOnRemove: true }),
+      new AzureSecretStore({ client: new SecretClient(VAULT_URL, credential), purgeOnRemove: true }),
+    ]
+    expect(stores.map((s) => s.capabilities.recoverableDelete)).toEqual([true, false, false])
+    expect(stores.map((s) => settingsOf(s).auth)).toEqual(['credential', 'credential', 'client'])
+    expect(settingsOf(stores[2] as AzureSecretStore).vaultUrl).toBe(VAULT_URL)
+    for (const store of stores) await store.destroy()
+  })
+
+  it('keeps the credential and the client options out of inspect, JSON and spread copies', async () => {
+    const stores = [
+      new AzureSecretStore({
+        vaultUrl: VAULT_URL,
+        credential,
+        clientOptions: { tlsOptions: { passphrase: TLS_PASSPHRASE } },
+        enableSet: true,
+      }),
+      new AzureSecretStore({ client: new SecretClient(VAULT_URL, credential) }),
+    ]
+    for (const store of stores) {
+      for (const text of [
+        inspect(store, { depth: 10, showHidden: true }),
+        JSON.stringify(store),
+        JSON.stringify({ ...store }),
+        inspect({ ...store }, { depth: 10, showHidden: true }),
+        JSON.stringify(settingsOf(store)),
+      ]) {
+        expect(text).not.toContain(CLIENT_SECRET)
+        expect(text).not.toContain(TLS_PASSPHRASE)
+      }
+      await store.destroy()
+    }
+  })
+
+  it('rejects contradictory or malformed options with a TypeError', () => {
+    const client = new SecretClient(VAULT_URL, credential)
+    const bad: Array<[string, unknown]> = [
+      ['no vault URL', {}],
+      ['a relative vault URL', { vaultUrl: 'my-vault' }],
+      ['client and credential', { client, credential }],
+      ['client and vaultUrl', { client, vaultUrl: VAULT_URL }],
+      ['client and clientOptions', { client, clientOptions: {} }],
+      ['client without methods', { client: { vaultUrl: VAULT_URL } }],
+      ['credential without getToken', { vaultUrl: VAULT_URL, credential: {} }],
+      ['negative poll interval', { vaultUrl: VAULT_URL, intervalInMs: -1 }],
+      ['non-boolean purgeOnRemove', { vaultUrl: VAULT_URL, purgeOnRemove: 'yes' }],
+    ]
+    for (const [label, options] of bad) {
+      expect(() => new AzureSecretStore(options as AzureSecretStoreOptions), label).toThrow(TypeError)
+    }
+  })
+
+  it('never puts a credential into the error message of a rejected option', () => {
+    const error = (() => {
+      try {
+        new AzureSecretStore({ client: new SecretClient(VAULT_URL, credential), credential } as never)
+      } catch (err) {
+        return err
+      }
+    })()
+    expect(error).toBeInstanceOf(TypeError)
+    expect(inspect(error)).not.toContain(CLIENT_SECRET)
+  })
+})
+
+// Compile-time checks: a ready client excludes the options that would build one.
+const client = new SecretClient(VAULT_URL, credential)
+// @ts-expect-error an injected client carries its own credential
+void (() => new AzureSecretStore({ client, credential }))
+// @ts-expect-error an injected client carries its own vault URL
+void (() => new AzureSecretStore({ client, vaultUrl: VAULT_URL }))
+// @ts-expect-error an injected client carries its own pipeline options
+void (() => new AzureSecretStore({ client, clientOptions: {} }))
+// @ts-expect-error without a client the vault URL is required
+void (() => new AzureSecretStore({ credential }))
