@@ -140,7 +140,10 @@ describe('cache', () => {
     moveClock(5_000)
     store.failNext.push(unavailable())
     // A reader joining the failed read in flight gets the same stale answer.
-    expect(await Promise.all([store.getSecret('a'), store.getSecret('a')])).toEqual([{ a: 'value-a' }, { a: 'value-a' }])
+    expect(await Promise.all([store.getSecret('a'), store.getSecret('a')])).toEqual([
+      { a: 'value-a' },
+      { a: 'value-a' },
+    ])
     expect(warn).toHaveBeenCalledTimes(1)
     // A non-retryable failure is never papered over.
     store.failNext.push(new Error('denied'))
