@@ -17,6 +17,7 @@ import {
   SecretStoreBaseClass,
   type SecretStoreCapabilities,
   type SecretStoreError,
+  splitStoreOptions,
   UnavailableError,
 } from '@secret-store/core'
 import { awsErrorName, isAccessDenied, isNotFound, isScheduledForDeletionError, mapAwsError } from './errors.js'
@@ -89,8 +90,8 @@ export class AWSSecretStore extends SecretStoreBaseClass<AWSSecretStoreConfig> {
   #describeDenied = false
 
   constructor(options: AWSSecretStoreOptions) {
-    const { enableGet, enableSet, enableRemove, logger, cache, maxConcurrency, ...awsOptions } = options
-    super('AWSSecretStore', { enableGet, enableSet, enableRemove, logger, cache, maxConcurrency, config: awsOptions })
+    const { base, own: awsOptions } = splitStoreOptions(options)
+    super('AWSSecretStore', { ...base, config: awsOptions })
 
     const recoveryWindowInDays = awsOptions.recoveryWindowInDays ?? DEFAULT_RECOVERY_WINDOW_IN_DAYS
     if (

@@ -1,5 +1,5 @@
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager'
-import type { StoreBaseConfig } from '@secret-store/core'
+import type { StoreBaseOptions } from '@secret-store/core'
 
 /** How `AWSSecretStore` reads, writes and deletes. */
 export interface AWSSecretStoreSettings {
@@ -63,4 +63,4 @@ export type AWSSecretStoreConfig = AWSSecretStoreSettings & AWSClientOptions
  * Options of `new AWSSecretStore(...)`: the base flags (`enableGet`, `enableSet`, `enableRemove`,
  * `logger`, `cache`, `maxConcurrency`), the store settings and the client, all flat.
  */
-export type AWSSecretStoreOptions = Omit<StoreBaseConfig, 'config'> & AWSSecretStoreConfig
+export type AWSSecretStoreOptions = StoreBaseOptions & AWSSecretStoreConfig

@@ -4,7 +4,7 @@ import {
   ListSecretVersionIdsCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager'
-import { DEFAULT_CAPABILITIES, mapWithConcurrency, type StoreBaseConfig } from '@secret-store/core'
+import { DEFAULT_CAPABILITIES, mapWithConcurrency, type StoreBaseOptions } from '@secret-store/core'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { AWSSecretStore, type AWSSecretStoreSettings, toAwsSecretName } from '../src/index.js'
 import {
@@ -44,7 +44,7 @@ type Mode = 'moto' | 'AWS deletion rules'
 const MODES: Mode[] = ['moto', 'AWS deletion rules']
 
 /** A store on its own client, with every command it sends recorded. */
-function setup(options: AWSSecretStoreSettings & Omit<StoreBaseConfig, 'config'> = {}, mode: Mode = 'moto') {
+function setup(options: AWSSecretStoreSettings & StoreBaseOptions = {}, mode: Mode = 'moto') {
   const client = new SecretsManagerClient(motoClientConfig(moto.endpoint))
   const log = recordCommands(client)
   if (mode === 'AWS deletion rules') emulateAwsDeletionRules(client, raw)

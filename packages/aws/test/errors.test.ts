@@ -16,6 +16,7 @@ import {
   type ServiceInputTypes,
 } from '@aws-sdk/client-secrets-manager'
 import { AccessDeniedError, type SecretStoreError, UnavailableError, UnknownSecretStoreError } from '@secret-store/core'
+import { rejectionOf } from '@secret-store/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
 import { mapAwsError } from '../src/errors.js'
 import { AWSSecretStore } from '../src/index.js'
@@ -164,14 +165,6 @@ function fakeStore(script: Script) {
   })
   return { store, log }
 }
-
-const rejectionOf = (promise: Promise<unknown>): Promise<unknown> =>
-  promise.then(
-    () => {
-      throw new Error('expected a rejection')
-    },
-    (err: unknown) => err,
-  )
 
 describe('reads through a fake client', () => {
   it('answers not found and AWS-worded deletion errors with undefined', async () => {

@@ -8,6 +8,8 @@ import {
   SecretStoreBaseClass,
   type SecretStoreCapabilities,
   type SecretStoreError,
+  type SplitStoreOptions,
+  splitStoreOptions,
 } from '@secret-store/core'
 import { mapAzureError, restStatus } from './errors.js'
 import { toKeyVaultName } from './names.js'
@@ -43,10 +45,9 @@ export class AzureSecretStore extends SecretStoreBaseClass<AzureStoreSettings> {
   readonly #intervalInMs: number
 
   constructor(options: AzureSecretStoreOptions) {
-    const { enableGet, enableSet, enableRemove, logger, cache, maxConcurrency, ...azure } =
-      options ?? ({} as AzureSecretStoreOptions)
+    const { base, own: azure } = splitStoreOptions(options ?? ({} as AzureSecretStoreOptions))
     const settings = resolveSettings(azure)
-    super(STORE_NAME, { enableGet, enableSet, enableRemove, logger, cache, maxConcurrency, config: settings })
+    super(STORE_NAME, { ...base, config: settings })
     this.#client =
       azure.client ??
       new SecretClient(settings.vaultUrl, azure.credential ?? lazyDefaultAzureCredential(), azure.clientOptions)
@@ -193,10 +194,7 @@ export class AzureSecretStore extends SecretStoreBaseClass<AzureStoreSettings> {
   }
 }
 
-type AzureOnlyOptions = Omit<
-  AzureSecretStoreOptions,
-  'enableGet' | 'enableSet' | 'enableRemove' | 'logger' | 'cache' | 'maxConcurrency'
->
+type AzureOnlyOptions = SplitStoreOptions<AzureSecretStoreOptions>['own']
 
 /** Checks the options (also for callers without types) and keeps what may be shown: no credential. */
 function resolveSettings(azure: AzureOnlyOptions): AzureStoreSettings {

@@ -1,6 +1,6 @@
 import type { TokenCredential } from '@azure/identity'
 import type { SecretClient, SecretClientOptions } from '@azure/keyvault-secrets'
-import type { CacheOptions, SecretStoreLogger } from '@secret-store/core'
+import type { StoreBaseOptions } from '@secret-store/core'
 
 /**
  * The part of a `SecretClient` the store uses. Any `new SecretClient(...)` fits, also one built with
@@ -11,21 +11,12 @@ export type AzureSecretClient = Pick<
   'vaultUrl' | 'getSecret' | 'setSecret' | 'beginDeleteSecret' | 'purgeDeletedSecret' | 'beginRecoverDeletedSecret'
 >
 
-/** The operation flags and shared settings of every store, accepted flat. */
-export interface AzureStoreFlags {
-  /** Allow `getSecret`. @default true */
-  enableGet?: boolean
-  /** Allow `setSecret`. @default false */
-  enableSet?: boolean
-  /** Allow `removeSecret`. @default false */
-  enableRemove?: boolean
-  /** Receives debug and warning lines; never secret values or tokens. @default a silent logger */
-  logger?: SecretStoreLogger
-  /** Cache settings; `false` switches the cache off. @default { ttlMs: 300000, maxEntries: 1000 } */
-  cache?: CacheOptions | false
-  /** Upper bound on Key Vault requests one `getSecret` keeps in flight (one request per name). @default 8 */
-  maxConcurrency?: number
-}
+/**
+ * The operation flags and shared settings of every store, accepted flat (`enableGet`, `enableSet`,
+ * `enableRemove`, `logger`, `cache`, `maxConcurrency`). The logger never sees secret values or tokens;
+ * `maxConcurrency` bounds the Key Vault requests one `getSecret` keeps in flight (one request per name).
+ */
+export type AzureStoreFlags = StoreBaseOptions
 
 /** How the store treats Key Vault's soft delete. */
 export interface AzureKeyVaultOptions {

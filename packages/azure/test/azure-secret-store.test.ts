@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { InvalidSecretNameError, SecretStoreError, UnavailableError } from '@secret-store/core'
+import { InvalidSecretNameError, UnavailableError } from '@secret-store/core'
+import { secretStoreRejection } from '@secret-store/testkit'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { AzureSecretStore, type AzureSecretStoreOptions, toKeyVaultName } from '../src/index.js'
 import { clientOptions, keyVaultBackdoor, rawClient, staticCredential } from './support/azure.js'
@@ -39,16 +40,7 @@ function makeStore(options: StoreOptions = {}): AzureSecretStore {
   return store
 }
 
-async function rejection(promise: Promise<unknown>): Promise<SecretStoreError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a rejection')
-    },
-    (err: unknown) => err,
-  )
-  expect(error).toBeInstanceOf(SecretStoreError)
-  return error as SecretStoreError
-}
+const rejection = (promise: Promise<unknown>) => secretStoreRejection(promise)
 
 describe('credentials', () => {
   it('uses an injected TokenCredential: getToken for the vault scope, its token on every request', async () => {

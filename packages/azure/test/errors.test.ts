@@ -1,8 +1,8 @@
-import { inspect } from 'node:util'
 import type { TokenCredential } from '@azure/identity'
 import { AuthenticationError, CredentialUnavailableError } from '@azure/identity'
 import type { SecretClientOptions } from '@azure/keyvault-secrets'
-import { AccessDeniedError, SecretStoreError, UnavailableError, UnknownSecretStoreError } from '@secret-store/core'
+import { AccessDeniedError, type SecretStoreError, UnavailableError, UnknownSecretStoreError } from '@secret-store/core'
+import { secretStoreRejection } from '@secret-store/testkit'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { AzureSecretStore } from '../src/index.js'
 import { clientOptions, rawClient, staticCredential } from './support/azure.js'
@@ -44,19 +44,7 @@ function makeStore(
 }
 
 /** Awaits a rejection and checks that neither the value nor the token shows anywhere in it. */
-async function failure(promise: Promise<unknown>): Promise<SecretStoreError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a rejection')
-    },
-    (err: unknown) => err,
-  )
-  expect(error).toBeInstanceOf(SecretStoreError)
-  const text = `${inspect(error, { depth: 10, showHidden: true })}${JSON.stringify(error)}`
-  expect(text).not.toContain(VALUE)
-  expect(text).not.toContain(TOKEN)
-  return error as SecretStoreError
-}
+const failure = (promise: Promise<unknown>) => secretStoreRejection(promise, [VALUE, TOKEN])
 
 /** Runs get, set and remove, each against a fresh fault, and returns the three errors. */
 async function allOperations(arm: () => void): Promise<SecretStoreError[]> {

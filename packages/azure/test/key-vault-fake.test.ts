@@ -1,5 +1,6 @@
 import { request } from 'node:https'
 import type { SecretClient } from '@azure/keyvault-secrets'
+import { rejectionOf } from '@secret-store/testkit'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { rawClient, staticCredential, statusOf } from './support/azure.js'
 import { type FakeKeyVault, ROUTES, startKeyVaultFake } from './support/key-vault-fake.js'
@@ -20,12 +21,7 @@ afterAll(async () => {
 const POLL = { intervalInMs: 1 }
 
 async function failure(promise: Promise<unknown>): Promise<{ statusCode?: number; code?: string; message: string }> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection')
-    },
-    (err: unknown) => err as { statusCode?: number; code?: string; message: string },
-  )
+  return (await rejectionOf(promise)) as { statusCode?: number; code?: string; message: string }
 }
 
 async function deleteAndWait(client: SecretClient, name: string) {

@@ -27,6 +27,8 @@ export {
   SPAN_ATTRIBUTES,
   SPAN_NAMES,
 } from './secret-store-base-class.js'
+export type { SplitStoreOptions } from './store-options.js'
+export { splitStoreOptions } from './store-options.js'
 export type {
   CacheOptions,
   SecretOperation,
@@ -34,5 +36,6 @@ export type {
   SecretStoreCapabilities,
   SecretStoreLogger,
   SecretValues,
+  StoreBaseOptions,
 } from './types.js'
 export { StoreBaseConfig } from './types.js'

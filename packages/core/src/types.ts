@@ -88,7 +88,7 @@ export type StoreBaseConfig<Config extends object = Record<string, unknown>> = {
   enableSet?: boolean
   /** Allow `removeSecret`. @default false */
   enableRemove?: boolean
-  /** Receives debug and warning lines; never secret values. @default a silent logger */
+  /** Receives debug and warning lines; never secret values or credentials. @default a silent logger */
   logger?: SecretStoreLogger
   /** Cache settings; `false` switches the cache off. @default { ttlMs: 300000, maxEntries: 1000 } */
   cache?: CacheOptions | false
@@ -97,6 +97,12 @@ export type StoreBaseConfig<Config extends object = Record<string, unknown>> = {
   /** The store's own options. */
   config: Config
 }
+
+/**
+ * The options every store accepts, flat: `StoreBaseConfig` without `config`. Adapters accept these
+ * beside their own options and split them off with `splitStoreOptions`.
+ */
+export type StoreBaseOptions = Omit<StoreBaseConfig, 'config'>
 
 /**
  * The defaults behind `StoreBaseConfig`. It also exists as a value so that code importing

@@ -14,6 +14,7 @@ import {
 } from '@secret-store/core'
 import { afterAll, afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest'
 import { LeakDetector } from './leak-detector.js'
+import { rejectionOf } from './rejections.js'
 import { captureSpans } from './spans.js'
 
 /**
@@ -115,12 +116,7 @@ export function registerContractSuite(options: ContractSuiteOptions): void {
 
     /** Awaits a promise that must reject, scans the error for leaks and returns it. */
     const rejection = async (promise: Promise<unknown>): Promise<unknown> => {
-      const error = await promise.then(
-        () => {
-          throw new Error('expected the call to reject, but it resolved')
-        },
-        (err: unknown) => err,
-      )
+      const error = await rejectionOf(promise)
       detector.scanError('thrown error', error)
       return error
     }

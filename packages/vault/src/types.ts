@@ -1,4 +1,4 @@
-import type { CacheOptions, SecretStoreLogger } from '@secret-store/core'
+import type { StoreBaseOptions } from '@secret-store/core'
 
 /** Per-request options the store hands to the client (only an `X-Vault-Token` header, in AppRole mode). */
 export interface VaultRequestOptions {
@@ -73,21 +73,12 @@ export interface VaultKvOptions {
   cas?: boolean
 }
 
-/** The operation flags and shared settings of every store, accepted flat. */
-export interface VaultStoreFlags {
-  /** Allow `getSecret`. @default true */
-  enableGet?: boolean
-  /** Allow `setSecret`. @default false */
-  enableSet?: boolean
-  /** Allow `removeSecret`. @default false */
-  enableRemove?: boolean
-  /** Receives debug and warning lines; never secret values, tokens or secret ids. @default a silent logger */
-  logger?: SecretStoreLogger
-  /** Cache settings; `false` switches the cache off. @default { ttlMs: 300000, maxEntries: 1000 } */
-  cache?: CacheOptions | false
-  /** Upper bound on Vault requests one `getSecret` keeps in flight. @default 8 */
-  maxConcurrency?: number
-}
+/**
+ * The operation flags and shared settings of every store, accepted flat (`enableGet`, `enableSet`,
+ * `enableRemove`, `logger`, `cache`, `maxConcurrency`). The logger never sees secret values, tokens or
+ * secret ids; `maxConcurrency` bounds the Vault requests one `getSecret` keeps in flight.
+ */
+export type VaultStoreFlags = StoreBaseOptions
 
 /** Options for the client the store builds itself. */
 interface VaultConnectionOptions {

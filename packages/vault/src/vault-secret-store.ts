@@ -8,6 +8,8 @@ import {
   SecretStoreBaseClass,
   type SecretStoreCapabilities,
   type SecretStoreError,
+  type SplitStoreOptions,
+  splitStoreOptions,
 } from '@secret-store/core'
 import nodeVault from 'node-vault'
 import { AppRoleSession } from './auth.js'
@@ -58,9 +60,9 @@ export class VaultSecretStore extends SecretStoreBaseClass<VaultStoreSettings> {
   #detecting: Promise<1 | 2> | undefined
 
   constructor(options: VaultSecretStoreOptions = {}) {
-    const { enableGet, enableSet, enableRemove, logger, cache, maxConcurrency, ...vault } = options
+    const { base, own: vault } = splitStoreOptions(options)
     const resolved = resolveOptions(vault)
-    super(STORE_NAME, { enableGet, enableSet, enableRemove, logger, cache, maxConcurrency, config: resolved.settings })
+    super(STORE_NAME, { ...base, config: resolved.settings })
 
     const { settings, appRole } = resolved
     this.#client = vault.client ?? createClient(settings, vault.token, vault.requestTimeoutMs)
@@ -232,10 +234,7 @@ interface ResolvedOptions {
   appRoleMountPath: string
 }
 
-type VaultOnlyOptions = Omit<
-  VaultSecretStoreOptions,
-  'enableGet' | 'enableSet' | 'enableRemove' | 'logger' | 'cache' | 'maxConcurrency'
->
+type VaultOnlyOptions = SplitStoreOptions<VaultSecretStoreOptions>['own']
 
 /** Checks the options (also for callers without types) and splits off the credentials. */
 function resolveOptions(vault: VaultOnlyOptions): ResolvedOptions {

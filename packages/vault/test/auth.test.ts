@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { inspect } from 'node:util'
-import { AccessDeniedError, SecretStoreError, type SecretStoreLogger } from '@secret-store/core'
+import { AccessDeniedError, type SecretStoreLogger } from '@secret-store/core'
+import { secretStoreRejection } from '@secret-store/testkit'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { VaultSecretStore, type VaultSecretStoreOptions } from '../src/index.js'
 import { type CountingProxy, startCountingProxy } from './support/http.js'
@@ -84,16 +85,7 @@ function makeStore(options: VaultSecretStoreOptions): VaultSecretStore {
   return store
 }
 
-async function rejection(promise: Promise<unknown>): Promise<SecretStoreError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a rejection')
-    },
-    (err: unknown) => err,
-  )
-  expect(error).toBeInstanceOf(SecretStoreError)
-  return error as SecretStoreError
-}
+const rejection = (promise: Promise<unknown>) => secretStoreRejection(promise)
 
 const name = () => `app/auth_${randomUUID().slice(0, 8)}`
 

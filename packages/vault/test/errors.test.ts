@@ -2,10 +2,11 @@ import { inspect } from 'node:util'
 import {
   AccessDeniedError,
   InvalidSecretValueError,
-  SecretStoreError,
+  type SecretStoreError,
   UnavailableError,
   UnknownSecretStoreError,
 } from '@secret-store/core'
+import { secretStoreRejection } from '@secret-store/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { VaultCheckAndSetError, type VaultClient, VaultSecretStore } from '../src/index.js'
 import { type StubAnswer, type StubVault, startStubVault } from './support/http.js'
@@ -35,19 +36,7 @@ const store = (extra: { requestTimeoutMs?: number; cas?: boolean } = {}) =>
     ...extra,
   })
 
-async function failure(promise: Promise<unknown>): Promise<SecretStoreError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a rejection')
-    },
-    (err: unknown) => err,
-  )
-  expect(error).toBeInstanceOf(SecretStoreError)
-  const text = `${inspect(error, { depth: 10, showHidden: true })}${JSON.stringify(error)}`
-  expect(text).not.toContain(TOKEN)
-  expect(text).not.toContain(VALUE)
-  return error as SecretStoreError
-}
+const failure = (promise: Promise<unknown>) => secretStoreRejection(promise, [TOKEN, VALUE])
 
 /** Runs get, set and remove against the current stub answer and returns the three errors. */
 async function allOperations(): Promise<SecretStoreError[]> {

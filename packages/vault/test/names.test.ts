@@ -1,37 +1,12 @@
 import { posix } from 'node:path'
-import { InvalidSecretNameError, secretNameProblem } from '@secret-store/core'
+import { InvalidSecretNameError } from '@secret-store/core'
+import { randomPortableNames } from '@secret-store/testkit'
 import { describe, expect, it } from 'vitest'
 import { toVaultPath } from '../src/index.js'
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.:/'
-
-/** Small deterministic PRNG (mulberry32), so a failure can be reproduced from the seed. */
-function random(seed: number): () => number {
-  let state = seed
-  return () => {
-    state = (state + 0x6d2b79f5) | 0
-    let t = Math.imul(state ^ (state >>> 15), 1 | state)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-/** Random strings biased towards the tricky characters (`.`, `/`, `:`), kept when they are portable names. */
-function portableNames(count: number, seed: number): string[] {
-  const next = random(seed)
-  const tricky = './:'
-  const names = new Set<string>()
-  while (names.size < count) {
-    const length = 1 + Math.floor(next() * 24)
-    let name = ''
-    for (let i = 0; i < length; i++) {
-      const pool = next() < 0.4 ? tricky : ALPHABET
-      name += pool[Math.floor(next() * pool.length)]
-    }
-    if (secretNameProblem(name) === undefined) names.add(name)
-  }
-  return [...names]
-}
+/** Random portable names of up to 24 characters, biased towards the tricky characters (`.`, `/`, `:`). */
+const portableNames = (count: number, seed: number): string[] =>
+  randomPortableNames(count, { seed, maxLength: 24, tricky: './:', trickyShare: 0.4 })
 
 describe('toVaultPath', () => {
   it('keeps / as the folder separator and percent-encodes : in each segment', () => {

