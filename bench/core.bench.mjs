@@ -1,6 +1,7 @@
 // Core benchmarks: cached read cost, single-flight under a cold stampede, cache memory.
 // Run with `pnpm bench` (builds first; needs --expose-gc for the heap figure).
 import { randomBytes } from 'node:crypto'
+import { createRequire } from 'node:module'
 import { arch, cpus, platform } from 'node:os'
 import { Bench } from 'tinybench'
 import { SecretStoreBaseClass } from '../packages/core/dist/index.js'
@@ -23,10 +24,23 @@ class BenchStore extends SecretStoreBaseClass {
   async removeSecretImpl() {}
 }
 
+/** PURISTA 1.11's own in-memory store with its cache on, from the example service's dependencies. */
+async function puristaStore() {
+  try {
+    const require = createRequire(new URL('../examples/purista-service/package.json', import.meta.url))
+    const { DefaultSecretStore } = await import(require.resolve('@purista/core'))
+    return new DefaultSecretStore({ enableCache: true, logLevel: 'error', config: { paymentApiKey: 'bench-value' } })
+  } catch {
+    return undefined
+  }
+}
+
 async function cachedReadRatio() {
   const map = new Map([['paymentApiKey', 'bench-value-0123456789']])
   const store = new BenchStore({}, map)
   await store.getSecret('paymentApiKey')
+  const purista = await puristaStore()
+  await purista?.getSecret('paymentApiKey')
   const bench = new Bench({ time: 1_500, warmup: true, warmupTime: 300 })
   bench
     .add(`Map lookup + promise (x${BATCH})`, async () => {
@@ -35,9 +49,19 @@ async function cachedReadRatio() {
     .add(`cached getSecret (x${BATCH})`, async () => {
       for (let i = 0; i < BATCH; i++) await store.getSecret('paymentApiKey')
     })
+  if (purista) {
+    bench.add(`PURISTA 1.11 DefaultSecretStore getSecret (x${BATCH})`, async () => {
+      for (let i = 0; i < BATCH; i++) await purista.getSecret('paymentApiKey')
+    })
+  }
   await bench.run()
-  const [baseline, cached] = bench.tasks.map((t) => t.result.latency.mean)
-  return { baselineNs: (baseline * 1e6) / BATCH, cachedNs: (cached * 1e6) / BATCH, ratio: cached / baseline }
+  const [baseline, cached, puristaRead] = bench.tasks.map((t) => t.result.latency.mean)
+  return {
+    baselineNs: (baseline * 1e6) / BATCH,
+    cachedNs: (cached * 1e6) / BATCH,
+    ratio: cached / baseline,
+    puristaRatio: puristaRead === undefined ? undefined : puristaRead / baseline,
+  }
 }
 
 async function stampede() {
@@ -76,6 +100,11 @@ console.log(
 )
 console.log(
   `cached single-name read: ${read.cachedNs.toFixed(0)} ns vs Map lookup + promise ${read.baselineNs.toFixed(0)} ns = ${read.ratio.toFixed(2)}x (target <= 1.5x: ${verdict(read.ratio <= 1.5)})`,
+)
+console.log(
+  read.puristaRatio === undefined
+    ? 'PURISTA 1.11 DefaultSecretStore: not installed (run the example install first)'
+    : `for comparison, PURISTA 1.11 DefaultSecretStore (enableCache) reads at ${read.puristaRatio.toFixed(2)}x the Map lookup + promise`,
 )
 console.log(`backend reads for 1,000 concurrent cold reads of one name: ${reads} (target 1: ${verdict(reads === 1)})`)
 console.log(
