@@ -1,8 +1,9 @@
-import type { SecretStore as PuristaSecretStore } from '@purista/core'
+import type { Logger as PuristaLogger, SecretStore as PuristaSecretStore } from '@purista/core'
 import {
   bindSecrets,
   DefaultSecretStore,
   SecretStoreBaseClass,
+  type SecretStoreLogger,
   type SecretValues,
   type StoreBaseConfig,
 } from '@secret-store/core'
@@ -103,5 +104,17 @@ describe('type compatibility with PURISTA', () => {
       getSecret: (...names: string[]) => Promise<Record<string, string | undefined>>
     }
     expectTypeOf<Loose>().not.toExtend<Purista3SecretStore>()
+    // A PURISTA logger can be handed to our stores as it is.
+    expectTypeOf<PuristaLogger>().toExtend<SecretStoreLogger>()
+  })
+
+  it("accepts PURISTA's own store options (enableCache, cacheTtl, logLevel) and honours them", async () => {
+    const map = seed()
+    const store = new DefaultSecretStore({ enableCache: false, cacheTtl: undefined, logLevel: 'error', map })
+    expect(await store.getSecret('paymentApiKey')).toEqual({ paymentApiKey: 'seeded-payment-key' })
+    map.set('paymentApiKey', 'changed-behind-the-store')
+    // With PURISTA's enableCache: false the change is seen at once.
+    expect(await store.getSecret('paymentApiKey')).toEqual({ paymentApiKey: 'changed-behind-the-store' })
+    await store.destroy()
   })
 })

@@ -35,6 +35,7 @@ export type {
   SecretStore,
   SecretStoreCapabilities,
   SecretStoreLogger,
+  SecretStoreLogLevel,
   SecretValues,
   StoreBaseOptions,
 } from './types.js'

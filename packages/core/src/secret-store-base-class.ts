@@ -14,12 +14,15 @@ import {
 } from './errors.js'
 import { printableName, secretNameProblem } from './names.js'
 import {
+  type CacheOptions,
   type SecretOperation,
   type SecretStore,
   type SecretStoreCapabilities,
   type SecretStoreLogger,
+  type SecretStoreLogLevel,
   type SecretValues,
   StoreBaseConfig,
+  type StoreBaseOptions,
 } from './types.js'
 
 /** Options of `removeSecret`. */
@@ -42,6 +45,32 @@ export const DEFAULT_CAPABILITIES: SecretStoreCapabilities = Object.freeze({
 export const DEFAULT_MAX_CONCURRENCY = StoreBaseConfig.maxConcurrency
 
 const silentLogger: SecretStoreLogger = { debug() {}, info() {}, warn() {}, error() {} }
+
+const LOG_LEVELS: readonly SecretStoreLogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal']
+
+/** The logger, with the methods below `logLevel` silenced. */
+function levelFilteredLogger(logger: SecretStoreLogger | undefined, logLevel: SecretStoreLogLevel | undefined) {
+  if (logger === undefined) return silentLogger
+  if (logLevel === undefined) return logger
+  const threshold = LOG_LEVELS.indexOf(logLevel)
+  if (threshold < 0) throw new RangeError(`logLevel must be one of ${LOG_LEVELS.join(', ')}`)
+  const pass = (level: SecretStoreLogLevel) => LOG_LEVELS.indexOf(level) >= threshold
+  return {
+    debug: pass('debug') ? logger.debug.bind(logger) : silentLogger.debug,
+    info: pass('info') ? logger.info.bind(logger) : silentLogger.info,
+    warn: pass('warn') ? logger.warn.bind(logger) : silentLogger.warn,
+    error: pass('error') ? logger.error.bind(logger) : silentLogger.error,
+  }
+}
+
+/** Folds PURISTA's `enableCache` / `cacheTtl` into `cache`; mixing both spellings is a mistake. */
+function puristaCacheOptions(config: StoreBaseOptions): CacheOptions | false | undefined {
+  const { cache, enableCache, cacheTtl } = config
+  if (enableCache === undefined && cacheTtl === undefined) return cache
+  if (cache !== undefined) throw new TypeError('pass either cache or enableCache/cacheTtl, not both')
+  if (enableCache === false) return false
+  return cacheTtl === undefined ? {} : { ttlMs: cacheTtl }
+}
 
 export const SPAN_NAMES = {
   get: 'secret-store.get',
@@ -124,12 +153,12 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
         enableRemove: config.enableRemove ?? StoreBaseConfig.enableRemove,
       },
     })
-    this.logger = config.logger ?? silentLogger
+    this.logger = levelFilteredLogger(config.logger, config.logLevel)
     this.maxConcurrency = config.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY
     if (!Number.isInteger(this.maxConcurrency) || this.maxConcurrency < 1) {
       throw new RangeError('maxConcurrency must be a whole number of at least 1')
     }
-    this.#cacheOptions = resolveCacheOptions(config.cache)
+    this.#cacheOptions = resolveCacheOptions(puristaCacheOptions(config))
     this.#cache = new SecretCache(this.#cacheOptions)
     this.#fastPath = this.config.enableGet && this.#cacheOptions.enabled
     this.#tracer = trace.getTracer('@secret-store/core')

@@ -22,9 +22,10 @@ export interface SplitStoreOptions<Options extends StoreBaseOptions> {
  * }
  */
 export function splitStoreOptions<Options extends StoreBaseOptions>(options: Options): SplitStoreOptions<Options> {
-  const { enableGet, enableSet, enableRemove, logger, cache, maxConcurrency, ...own } = options
+  const { enableGet, enableSet, enableRemove, logger, cache, maxConcurrency, enableCache, cacheTtl, logLevel, ...own } =
+    options
   return {
-    base: { enableGet, enableSet, enableRemove, logger, cache, maxConcurrency },
+    base: { enableGet, enableSet, enableRemove, logger, cache, maxConcurrency, enableCache, cacheTtl, logLevel },
     own: own as SplitStoreOptions<Options>['own'],
   }
 }

@@ -94,9 +94,24 @@ export type StoreBaseConfig<Config extends object = Record<string, unknown>> = {
   cache?: CacheOptions | false
   /** Upper bound on backend requests one operation keeps in flight at once. @default 8 */
   maxConcurrency?: number
+  /**
+   * PURISTA's name for switching the cache: `false` is `cache: false`. Use either this pair or `cache`.
+   * @default true
+   */
+  enableCache?: boolean
+  /** PURISTA's name for the cache TTL in milliseconds: `cache: { ttlMs }`. @default 300000 */
+  cacheTtl?: number
+  /**
+   * PURISTA's log level: lines below it are not passed to `logger`. Without a `logger` nothing is logged.
+   * @default 'debug' (everything the store logs reaches the logger)
+   */
+  logLevel?: SecretStoreLogLevel
   /** The store's own options. */
   config: Config
 }
+
+/** PURISTA's log level names, lowest first. */
+export type SecretStoreLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'
 
 /**
  * The options every store accepts, flat: `StoreBaseConfig` without `config`. Adapters accept these

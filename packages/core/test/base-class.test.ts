@@ -308,3 +308,48 @@ describe('mapWithConcurrency', () => {
     await expect(mapWithConcurrency([1], 0, async (n) => n)).rejects.toThrow(RangeError)
   })
 })
+
+describe("PURISTA's option names", () => {
+  it('enableCache: false switches the cache off', async () => {
+    const store = new ProbeStore({ enableCache: false })
+    store.values.set('a', 'value-a')
+    await store.getSecret('a')
+    await store.getSecret('a')
+    expect(store.reads).toHaveLength(2)
+  })
+
+  it('cacheTtl sets the TTL in milliseconds', async () => {
+    useFakeClock()
+    const store = new ProbeStore({ enableCache: true, cacheTtl: 1_000 })
+    store.values.set('a', 'value-a')
+    await store.getSecret('a')
+    moveClock(999)
+    await store.getSecret('a')
+    expect(store.reads).toHaveLength(1)
+    moveClock(2)
+    await store.getSecret('a')
+    expect(store.reads).toHaveLength(2)
+  })
+
+  it('refuses a mix of cache and enableCache/cacheTtl', () => {
+    expect(() => new ProbeStore({ cache: { ttlMs: 10 }, cacheTtl: 20 })).toThrow(TypeError)
+    expect(() => new ProbeStore({ cache: false, enableCache: true })).toThrow(TypeError)
+  })
+
+  it('logLevel keeps lines below it from the logger', async () => {
+    const logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() }
+    const store = new ProbeStore({ logger, logLevel: 'warn', cache: { ttlMs: 1_000, staleIfErrorMs: 60_000 } })
+    await store.setSecret('a', 'value-a') // logs at debug
+    expect(logger.debug).not.toHaveBeenCalled()
+    useFakeClock()
+    await store.getSecret('a')
+    moveClock(2_000)
+    store.failNext.push(unavailable())
+    await store.getSecret('a') // stale answer: logs at warn
+    expect(logger.warn).toHaveBeenCalledTimes(1)
+    const verbose = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() }
+    await new ProbeStore({ logger: verbose }).setSecret('a', 'value-a')
+    expect(verbose.debug).toHaveBeenCalled()
+    expect(() => new ProbeStore({ logger, logLevel: 'loud' as 'warn' })).toThrow(RangeError)
+  })
+})

@@ -14,6 +14,7 @@ describe('splitStoreOptions', () => {
       logger,
       cache: { ttlMs: 1_000 },
       maxConcurrency: 3,
+      logLevel: 'warn',
     }
     const options: ExampleOptions = { ...shared, region: 'eu-west-1', url: 'http://127.0.0.1:1' }
     const { base, own } = splitStoreOptions(options)
@@ -26,7 +27,17 @@ describe('splitStoreOptions', () => {
     const options = { url: 'http://127.0.0.1:1', cache: false as const }
     const { base, own } = splitStoreOptions(options)
     expect(Object.keys(base).sort()).toEqual(
-      ['cache', 'enableGet', 'enableRemove', 'enableSet', 'logger', 'maxConcurrency'].sort(),
+      [
+        'cache',
+        'cacheTtl',
+        'enableCache',
+        'enableGet',
+        'enableRemove',
+        'enableSet',
+        'logLevel',
+        'logger',
+        'maxConcurrency',
+      ].sort(),
     )
     expect(base).toEqual({
       enableGet: undefined,
@@ -35,6 +46,9 @@ describe('splitStoreOptions', () => {
       logger: undefined,
       cache: false,
       maxConcurrency: undefined,
+      enableCache: undefined,
+      cacheTtl: undefined,
+      logLevel: undefined,
     })
     expect(own).toEqual({ url: 'http://127.0.0.1:1' })
     expect(options).toEqual({ url: 'http://127.0.0.1:1', cache: false })
