@@ -1,6 +1,6 @@
 // A PURISTA service reading and writing secrets in a real moto server through context.secrets.
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
-import { AWSSecretStore, toAwsSecretName } from '@secret-store/aws'
+import { AWSSecretStore } from '@secret-store/aws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { motoClientConfig } from '../../../packages/aws/test/support/aws.js'
 import { type MotoServer, startMoto } from '../../../packages/aws/test/support/moto.js'
@@ -26,7 +26,7 @@ describe('PURISTA service on AWSSecretStore against moto', () => {
       ['dbPassword', 'moto-db-password'],
       ['oldApiKey', 'moto-old-key'],
     ]) {
-      await raw.send(new CreateSecretCommand({ Name: toAwsSecretName(name as string), SecretString: value }))
+      await raw.send(new CreateSecretCommand({ Name: name, SecretString: value }))
     }
     const secretStore = new AWSSecretStore({
       enableSet: true,

@@ -11,7 +11,9 @@ import {
 } from '@aws-sdk/client-secrets-manager'
 import {
   DEFAULT_CAPABILITIES,
+  InvalidSecretNameError,
   mapWithConcurrency,
+  printableName,
   type RemoveSecretOptions,
   type SecretOperation,
   SecretStoreBaseClass,
@@ -21,7 +23,7 @@ import {
   UnavailableError,
 } from '@secret-store/core'
 import { awsErrorName, isAccessDenied, isNotFound, isScheduledForDeletionError, mapAwsError } from './errors.js'
-import { toAwsSecretName } from './names.js'
+import { awsSecretId, isSecretArn } from './names.js'
 import type { AWSSecretStoreConfig, AWSSecretStoreOptions } from './types.js'
 
 /** `BatchGetSecretValue` accepts at most this many ids per request. */
@@ -70,8 +72,8 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
  * Several names are read with `BatchGetSecretValue` (20 per request, requests in parallel up to
  * `maxConcurrency`); a single name with `GetSecretValue`. Binary secrets come back base64-encoded.
  * Writes restore a secret scheduled for deletion before writing it; removes are recoverable unless
- * `forceDelete` or `removeSecret(name, { purge: true })` says otherwise. Logical names map onto AWS
- * names with `toAwsSecretName` (`:` becomes `+`).
+ * `forceDelete` or `removeSecret(name, { purge: true })` says otherwise. Names are sent as the AWS
+ * console shows them, ARNs included (see `awsSecretId`).
  *
  * @example
  * const secretStore = new AWSSecretStore({ region: 'us-east-1' })
@@ -146,6 +148,10 @@ export class AWSSecretStore extends SecretStoreBaseClass<AWSSecretStoreConfig> {
     return mapAwsError(error, { store: this.name, operation, secretName })
   }
 
+  protected override backendName(name: string) {
+    return awsSecretId(name)
+  }
+
   protected async getSecretImpl<Names extends string[]>(...names: Names) {
     // No prototype: `__proto__` is a valid secret name.
     const result: Record<string, string | undefined> = Object.create(null)
@@ -187,8 +193,8 @@ export class AWSSecretStore extends SecretStoreBaseClass<AWSSecretStoreConfig> {
     return result
   }
 
-  protected async setSecretImpl(name: string, value: string): Promise<void> {
-    const id = toAwsSecretName(name)
+  protected async setSecretImpl(id: string, value: string): Promise<void> {
+    const name = id
     // Describe first: AWS rejects a write to a secret scheduled for deletion, but some emulators accept
     // it and leave the secret deleted. Knowing the state, the write takes the same path everywhere.
     let state = await this.#describeState(id, 'set')
@@ -196,6 +202,13 @@ export class AWSSecretStore extends SecretStoreBaseClass<AWSSecretStoreConfig> {
     for (let attempt = 1; ; attempt++) {
       try {
         if (state === 'missing') {
+          if (isSecretArn(id)) {
+            throw new InvalidSecretNameError('an ARN addresses an existing secret; create a new secret by its name', {
+              store: this.name,
+              operation: 'set',
+              secretName: printableName(id),
+            })
+          }
           // The SDK fills ClientRequestToken, and its own retries reuse it: no duplicate version.
           await this.#client.send(new CreateSecretCommand({ Name: id, SecretString: value }))
           return
@@ -227,8 +240,8 @@ export class AWSSecretStore extends SecretStoreBaseClass<AWSSecretStoreConfig> {
     }
   }
 
-  protected async removeSecretImpl(name: string, options?: RemoveSecretOptions): Promise<void> {
-    const id = toAwsSecretName(name)
+  protected async removeSecretImpl(id: string, options?: RemoveSecretOptions): Promise<void> {
+    const name = id
     const purge = options?.purge ?? this.#forceDelete
     try {
       await this.#delete(id, purge)
@@ -257,8 +270,8 @@ export class AWSSecretStore extends SecretStoreBaseClass<AWSSecretStoreConfig> {
     return this.#versionId !== undefined || (this.#versionStage ?? DEFAULT_VERSION_STAGE) !== DEFAULT_VERSION_STAGE
   }
 
-  async #getOne(name: string): Promise<string | undefined> {
-    const id = toAwsSecretName(name)
+  async #getOne(id: string): Promise<string | undefined> {
+    const name = id
     try {
       const output = await this.#client.send(
         new GetSecretValueCommand({ SecretId: id, VersionStage: this.#versionStage, VersionId: this.#versionId }),
@@ -271,15 +284,17 @@ export class AWSSecretStore extends SecretStoreBaseClass<AWSSecretStoreConfig> {
   }
 
   async #getBatch(names: readonly string[], into: Record<string, string | undefined>): Promise<void> {
-    const byId = new Map(names.map((name) => [toAwsSecretName(name), name]))
-    const output = await this.#client.send(new BatchGetSecretValueCommand({ SecretIdList: [...byId.keys()] }))
+    const byId = new Map(names.map((name) => [name, name]))
+    const output = await this.#client.send(new BatchGetSecretValueCommand({ SecretIdList: names.slice() }))
     const unanswered = new Set(names)
 
     for (const entry of output.SecretValues ?? []) {
-      const name = entry.Name === undefined ? undefined : byId.get(entry.Name)
-      if (name === undefined) continue
-      into[name] = secretValueOf(entry)
-      unanswered.delete(name)
+      // An entry answers the id it was asked by: its name, or its ARN.
+      for (const name of [entry.Name, entry.ARN]) {
+        if (name === undefined || !byId.has(name)) continue
+        into[name] = secretValueOf(entry)
+        unanswered.delete(name)
+      }
     }
     for (const failure of output.Errors ?? []) {
       const id = failure.SecretId

@@ -2,7 +2,13 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { registerContractSuite } from '@secret-store/testkit'
 import { afterAll, beforeAll } from 'vitest'
 import { AWSSecretStore } from '../src/index.js'
-import { createBackdoor, emulateAwsDeletionRules, motoClientConfig } from './support/aws.js'
+import {
+  AWS_INVALID_NAMES,
+  awsBrownfieldNames,
+  createBackdoor,
+  emulateAwsDeletionRules,
+  motoClientConfig,
+} from './support/aws.js'
 import { type MotoServer, startMoto } from './support/moto.js'
 
 let moto: MotoServer
@@ -25,6 +31,7 @@ registerContractSuite({
   name: 'AWSSecretStore on moto',
   createStore: (options) => new AWSSecretStore({ ...options, clientConfig: motoClientConfig(moto.endpoint) }),
   backdoor: () => createBackdoor(rawClient()),
+  names: { brownfield: awsBrownfieldNames(rawClient), invalid: AWS_INVALID_NAMES },
 })
 
 // moto accepts writes to a secret scheduled for deletion; AWS does not. Run the contract again with AWS's rules.
@@ -36,4 +43,5 @@ registerContractSuite({
     return new AWSSecretStore({ ...options, client })
   },
   backdoor: () => createBackdoor(rawClient()),
+  names: { brownfield: awsBrownfieldNames(rawClient), invalid: AWS_INVALID_NAMES },
 })

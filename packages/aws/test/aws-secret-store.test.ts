@@ -6,8 +6,9 @@ import {
 } from '@aws-sdk/client-secrets-manager'
 import { DEFAULT_CAPABILITIES, mapWithConcurrency, type StoreBaseOptions } from '@secret-store/core'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { AWSSecretStore, type AWSSecretStoreSettings, toAwsSecretName } from '../src/index.js'
+import { AWSSecretStore, type AWSSecretStoreSettings } from '../src/index.js'
 import {
+  awsId,
   beforeFirst,
   createBackdoor,
   denyCommand,
@@ -151,7 +152,7 @@ describe('reads', () => {
       [deleted, 'deleted-value'],
       [purged, 'purged-value'],
     ])
-    await raw.send(new DeleteSecretCommand({ SecretId: toAwsSecretName(deleted), RecoveryWindowInDays: 7 }))
+    await raw.send(new DeleteSecretCommand({ SecretId: awsId(deleted), RecoveryWindowInDays: 7 }))
     await door().remove(purged)
     const { store, log } = setup()
     expect(await store.getSecret(live, missing, deleted, purged)).toEqual({
@@ -166,7 +167,7 @@ describe('reads', () => {
   it('returns binary secrets base64-encoded, alone and in a batch', async () => {
     const [bin, text] = [uniqueName('bin'), uniqueName('text')]
     const bytes = new Uint8Array([0, 1, 2, 250, 255, 0x7f])
-    await raw.send(new CreateSecretCommand({ Name: toAwsSecretName(bin), SecretBinary: bytes }))
+    await raw.send(new CreateSecretCommand({ Name: awsId(bin), SecretBinary: bytes }))
     await door().set(text, 'text-value')
     const base64 = Buffer.from(bytes).toString('base64')
     expect(await setup().store.getSecret(bin)).toEqual({ [bin]: base64 })
@@ -212,7 +213,7 @@ describe('reads', () => {
 
   it('reads a pinned version id with GetSecretValue', async () => {
     const name = uniqueName()
-    const created = await raw.send(new CreateSecretCommand({ Name: toAwsSecretName(name), SecretString: 'pinned-v1' }))
+    const created = await raw.send(new CreateSecretCommand({ Name: awsId(name), SecretString: 'pinned-v1' }))
     await door().set(name, 'pinned-v2')
     const missing = uniqueName('missing')
     const { store, log } = setup({ versionId: created.VersionId })
@@ -223,11 +224,11 @@ describe('reads', () => {
 })
 
 describe('names', () => {
-  it('stores tenant:acme:stripeApiKey as tenant+acme+stripeApiKey', async () => {
+  it('stores tenant:acme:stripeApiKey as tenant/acme/stripeApiKey', async () => {
     const name = `tenant:acme:${uniqueName('stripeApiKey')}`
     const { store } = setup()
     await store.setSecret(name, 'tenant-value')
-    expect(await describeState(raw, name.replaceAll(':', '+'))).toBe('active')
+    expect(await describeState(raw, name.replaceAll(':', '/'))).toBe('active')
     // moto would accept the colon form, so make sure the store did not write it.
     expect(await describeState(raw, name)).toBe('missing')
   })
@@ -246,8 +247,7 @@ describe('names', () => {
 })
 
 const versionCount = async (name: string) =>
-  (await raw.send(new ListSecretVersionIdsCommand({ SecretId: toAwsSecretName(name), IncludeDeprecated: true })))
-    .Versions?.length
+  (await raw.send(new ListSecretVersionIdsCommand({ SecretId: awsId(name), IncludeDeprecated: true }))).Versions?.length
 
 describe('setSecret', () => {
   it('creates a missing secret with exactly one CreateSecret and no PutSecretValue', async () => {
@@ -333,7 +333,7 @@ describe('setSecret', () => {
     await door().set(name, 'old-value')
     const { store, client, log } = setup({}, 'AWS deletion rules')
     beforeFirst(client, 'PutSecretValue', async () => {
-      await raw.send(new DeleteSecretCommand({ SecretId: toAwsSecretName(name), RecoveryWindowInDays: 7 }))
+      await raw.send(new DeleteSecretCommand({ SecretId: awsId(name), RecoveryWindowInDays: 7 }))
     })
     await store.setSecret(name, 'new-value')
     expect(log.sent).toEqual(['DescribeSecret', 'PutSecretValue', 'RestoreSecret', 'PutSecretValue'])
@@ -347,7 +347,7 @@ describe('setSecret', () => {
       [existing, 'existing-old'],
       [deleted, 'deleted-old'],
     ])
-    await raw.send(new DeleteSecretCommand({ SecretId: toAwsSecretName(deleted), RecoveryWindowInDays: 7 }))
+    await raw.send(new DeleteSecretCommand({ SecretId: awsId(deleted), RecoveryWindowInDays: 7 }))
     const warn = vi.fn()
     const { store, client, log } = setup({ logger: { debug() {}, info() {}, warn, error() {} } }, 'AWS deletion rules')
     denyCommand(client, 'DescribeSecret')

@@ -197,7 +197,7 @@ describe('reads through a fake client', () => {
     ],
   ])('maps %s on a single read, naming the secret', async (_label, error, type) => {
     const { store } = fakeStore({ GetSecretValue: fail(error) })
-    expectTyped(await rejectionOf(store.getSecret('tenant:acme:key')), type, 'tenant:acme:key')
+    expectTyped(await rejectionOf(store.getSecret('tenant:acme:key')), type, 'tenant/acme/key')
   })
 
   it.each([
@@ -213,15 +213,15 @@ describe('reads through a fake client', () => {
           SecretValues: [{ Name: 'ok', SecretString: 'fine' }],
           Errors: [
             { SecretId: 'missing', ErrorCode: 'ResourceNotFoundException', Message: VALUE },
-            { SecretId: 'tenant+deleted', ErrorCode: 'InvalidRequestException', Message: deletionAws().message },
-            { SecretId: 'tenant+bad', ErrorCode: code, Message: VALUE },
+            { SecretId: 'tenant/deleted', ErrorCode: 'InvalidRequestException', Message: deletionAws().message },
+            { SecretId: 'tenant/bad', ErrorCode: code, Message: VALUE },
           ],
         }),
       })
       const error = expectTyped(
-        await rejectionOf(store.getSecret('ok', 'missing', 'tenant:deleted', 'tenant:bad')),
+        await rejectionOf(store.getSecret('ok', 'missing', 'tenant/deleted', 'tenant/bad')),
         type,
-        'tenant:bad',
+        'tenant/bad',
       )
       expect(error.retryable).toBe(retryable)
     },
@@ -230,7 +230,7 @@ describe('reads through a fake client', () => {
   it('reads undefined for missing and deleted names in Errors[], and asks for an unanswered name alone', async () => {
     const { store, log } = fakeStore({
       BatchGetSecretValue: () => ({
-        SecretValues: [{ Name: 'tenant+ok', SecretBinary: new Uint8Array([104, 105]) }],
+        SecretValues: [{ Name: 'tenant/ok', SecretBinary: new Uint8Array([104, 105]) }],
         Errors: [
           { SecretId: 'missing', ErrorCode: 'ResourceNotFoundException' },
           { SecretId: 'deleted', ErrorCode: 'InvalidRequestException', Message: deletionAws().message },
@@ -238,8 +238,8 @@ describe('reads through a fake client', () => {
       }),
       GetSecretValue: () => ({ SecretString: 'asked-alone' }),
     })
-    expect(await store.getSecret('tenant:ok', 'missing', 'deleted', 'forgotten')).toEqual({
-      'tenant:ok': 'aGk=',
+    expect(await store.getSecret('tenant/ok', 'missing', 'deleted', 'forgotten')).toEqual({
+      'tenant/ok': 'aGk=',
       missing: undefined,
       deleted: undefined,
       forgotten: 'asked-alone',

@@ -12,7 +12,7 @@ import {
   splitStoreOptions,
 } from '@secret-store/core'
 import { mapAzureError, restStatus } from './errors.js'
-import { toKeyVaultName } from './names.js'
+import { keyVaultName } from './names.js'
 import type { AzureSecretClient, AzureSecretStoreOptions, AzureStoreSettings } from './types.js'
 
 const STORE_NAME = 'AzureSecretStore'
@@ -32,7 +32,7 @@ const CLIENT_METHODS = [
 
 /**
  * A secret store on Azure Key Vault, through `@azure/keyvault-secrets`. Each logical name maps onto one
- * Key Vault secret (see `toKeyVaultName`); reads get its current version, writes add a version.
+ * Key Vault secret of the same name (see `keyVaultName`); reads get its current version, writes add a version.
  * `removeSecret` soft-deletes and waits for the deletion (recoverable, unless purging), and `setSecret`
  * on a soft-deleted name recovers it (or purges it, with `purgeOnRemove`) before writing.
  *
@@ -60,6 +60,10 @@ export class AzureSecretStore extends SecretStoreBaseClass<AzureStoreSettings> {
     return { ...DEFAULT_CAPABILITIES, recoverableDelete: !this.#purge, maxValueBytes: MAX_VALUE_BYTES }
   }
 
+  protected override backendName(name: string) {
+    return keyVaultName(name)
+  }
+
   protected async getSecretImpl<Names extends string[]>(...names: Names): Promise<Record<string, string | undefined>> {
     // The base class hands over one name at a time, at most `maxConcurrency` at once.
     // No prototype: `__proto__` is a valid secret name.
@@ -69,9 +73,8 @@ export class AzureSecretStore extends SecretStoreBaseClass<AzureStoreSettings> {
   }
 
   protected async setSecretImpl(name: string, value: string): Promise<void> {
-    const keyVaultName = toKeyVaultName(name, 'set')
     try {
-      await this.#write(name, keyVaultName, value)
+      await this.#write(name, name, value)
     } catch (err) {
       // Mapped here, where the value is known, so that no message in the cause can echo it.
       throw this.#map(err, 'set', name, value)
@@ -79,18 +82,17 @@ export class AzureSecretStore extends SecretStoreBaseClass<AzureStoreSettings> {
   }
 
   protected async removeSecretImpl(name: string, options?: RemoveSecretOptions): Promise<void> {
-    const keyVaultName = toKeyVaultName(name, 'remove')
     const purge = options?.purge ?? this.#purge
     try {
       await this.#retryConflicts(async () => {
-        const poller = await this.#client.beginDeleteSecret(keyVaultName, { intervalInMs: this.#intervalInMs })
+        const poller = await this.#client.beginDeleteSecret(name, { intervalInMs: this.#intervalInMs })
         await poller.pollUntilDone()
       })
     } catch (err) {
       // Key Vault answers 404 both for a missing name and for one that is already soft-deleted.
       if (restStatus(err) !== 404) throw err
     }
-    if (purge) await this.#purgeDeleted(keyVaultName)
+    if (purge) await this.#purgeDeleted(name)
   }
 
   protected override mapError(
@@ -108,7 +110,7 @@ export class AzureSecretStore extends SecretStoreBaseClass<AzureStoreSettings> {
 
   async #read(name: string): Promise<string | undefined> {
     try {
-      const secret = await this.#client.getSecret(toKeyVaultName(name, 'get'))
+      const secret = await this.#client.getSecret(name)
       return secret.value
     } catch (err) {
       if (restStatus(err) === 404) return undefined

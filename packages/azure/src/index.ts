@@ -1,5 +1,5 @@
 export { AzureSecretStore } from './azure-secret-store.js'
-export { fromKeyVaultName, KEY_VAULT_NAME_MAX_LENGTH, toKeyVaultName } from './names.js'
+export { KEY_VAULT_NAME_MAX_LENGTH, keyVaultName } from './names.js'
 export type {
   AzureKeyVaultOptions,
   AzureSecretClient,

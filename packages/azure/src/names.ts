@@ -1,96 +1,37 @@
-import { InvalidSecretNameError, printableName, type SecretOperation, secretNameProblem } from '@secret-store/core'
-
-const STORE_NAME = 'AzureSecretStore'
+import { type BackendName, parseTenantName } from '@secret-store/core'
 
 /** Key Vault's limit on secret names. */
 export const KEY_VAULT_NAME_MAX_LENGTH = 127
 
-/** What follows the `-` escape for each portable character that Key Vault does not allow. */
-const ESCAPES: Readonly<Record<string, string>> = Object.freeze({ '-': '-', _: '0', '.': '1', ':': '2', '/': '3' })
-const UNESCAPES: Readonly<Record<string, string>> = Object.freeze({ '-': '-', '0': '_', '1': '.', '2': ':', '3': '/' })
+const KEY_VAULT_NAME = /^[0-9A-Za-z-]{1,127}$/
+// Lower case, because Key Vault ignores case: `Acme` and `acme` would share every secret.
+// No leading, trailing or doubled hyphen, so the `--` around it is found again unambiguously.
+const KEY_VAULT_TENANT = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 
-const KEY_VAULT_NAME = /^[0-9a-zA-Z-]{1,127}$/
-
-/**
- * Maps a logical secret name onto a Key Vault secret name (`^[0-9a-zA-Z-]{1,127}$`).
- *
- * Key Vault compares names case-insensitively (`ApiKey` and `apikey` are one secret), so the result
- * is always lower case and upper-case letters are escaped, which keeps the mapping injective on real
- * Key Vault. `-` is the only escape character:
- *
- * | logical          | Key Vault          |
- * | ---------------- | ------------------ |
- * | `a`-`z`, `0`-`9` | unchanged          |
- * | `A`-`Z`          | `-a` ... `-z`      |
- * | `-`              | `--`               |
- * | `_`              | `-0`               |
- * | `.`              | `-1`               |
- * | `:`              | `-2`               |
- * | `/`              | `-3`               |
- *
- * Throws `InvalidSecretNameError` for a name outside the portable grammar, and for one whose mapping
- * is longer than 127 characters.
- *
- * @example
- * toKeyVaultName('stripeApiKey') // 'stripe-api-key'
- * toKeyVaultName('tenant:acme:stripeApiKey') // 'tenant-2acme-2stripe-api-key'
- * toKeyVaultName('db_password') // 'db-0password'
- */
-export function toKeyVaultName(name: string, operation?: SecretOperation): string {
-  const problem = secretNameProblem(name)
-  if (problem !== undefined) {
-    throw new InvalidSecretNameError(problem, { store: STORE_NAME, secretName: printableName(name), operation })
-  }
-  let mapped = ''
-  for (const char of name) {
-    const tag = ESCAPES[char]
-    if (tag !== undefined) mapped += `-${tag}`
-    else if (char >= 'A' && char <= 'Z') mapped += `-${char.toLowerCase()}`
-    else mapped += char
-  }
-  if (mapped.length > KEY_VAULT_NAME_MAX_LENGTH) {
-    throw new InvalidSecretNameError(
-      `maps to a Key Vault name of ${mapped.length} characters, more than ${KEY_VAULT_NAME_MAX_LENGTH}`,
-      { store: STORE_NAME, secretName: printableName(name), operation },
-    )
-  }
-  return mapped
-}
+const RULE =
+  'Key Vault names are 1 to 127 letters, digits and - (the tenant:<tenant>:<name> form is stored as tenant--<tenant>--<name>)'
+const TENANT_RULE =
+  'on Key Vault a tenant id is lower-case letters and digits with single inner hyphens, because Key Vault names ignore case'
 
 /**
- * The logical name of a Key Vault secret name: the inverse of `toKeyVaultName`. Like Key Vault it
- * ignores case, so `Stripe-Api-Key` and `stripe-api-key` both give `stripeApiKey`.
+ * The Key Vault name for a name, as the portal shows it:
  *
- * Throws `InvalidSecretNameError` for a name no logical name maps to (a dangling or unknown escape
- * such as `a-` or `a-9`, or a result outside the portable grammar).
+ * - a name Key Vault accepts (`^[0-9A-Za-z-]{1,127}$`) goes out verbatim. Key Vault compares names
+ *   case-insensitively: `ApiKey` and `apikey` are one secret;
+ * - the handbook's tenant form `tenant:<tenant>:<name>` becomes `tenant--<tenant>--<name>`, for tenant
+ *   ids of lower-case letters and digits with single inner hyphens (`acme`, `acme-corp`). The tenant id
+ *   holds no `--` and no capital, so the first `--` after it ends it: two tenants never share a secret;
+ * - anything else (`_`, `.`, `/`, another `:`, over 127 characters) is refused with Key Vault's rule.
  *
  * @example
- * fromKeyVaultName('tenant-2acme-2stripe-api-key') // 'tenant:acme:stripeApiKey'
+ * keyVaultName('payment-api-key') // 'payment-api-key'
+ * keyVaultName('tenant:acme:stripeApiKey') // 'tenant--acme--stripeApiKey'
  */
-export function fromKeyVaultName(keyVaultName: string): string {
-  const fail = (reason: string): never => {
-    throw new InvalidSecretNameError(`"${printableName(keyVaultName)}" is not a mapped Key Vault name: ${reason}`, {
-      store: STORE_NAME,
-    })
-  }
-  if (typeof keyVaultName !== 'string' || !KEY_VAULT_NAME.test(keyVaultName)) {
-    return fail('Key Vault names are 1 to 127 letters, digits and -')
-  }
-  const lower = keyVaultName.toLowerCase()
-  let name = ''
-  for (let i = 0; i < lower.length; i++) {
-    const char = lower[i] as string
-    if (char !== '-') {
-      name += char
-      continue
-    }
-    const next = lower[++i]
-    if (next === undefined) return fail('it ends in an unfinished escape')
-    const unescaped = UNESCAPES[next] ?? (next >= 'a' && next <= 'z' ? next.toUpperCase() : undefined)
-    if (unescaped === undefined) return fail(`"-${next}" is no escape`)
-    name += unescaped
-  }
-  const problem = secretNameProblem(name)
-  if (problem !== undefined) return fail(problem)
-  return name
+export function keyVaultName(name: string): BackendName {
+  if (KEY_VAULT_NAME.test(name)) return name
+  const tenant = parseTenantName(name)
+  if (tenant === undefined) return { invalid: RULE }
+  if (!KEY_VAULT_TENANT.test(tenant.tenant)) return { invalid: TENANT_RULE }
+  const mapped = `tenant--${tenant.tenant}--${tenant.name}`
+  return tenant.name !== '' && KEY_VAULT_NAME.test(mapped) ? mapped : { invalid: RULE }
 }

@@ -23,6 +23,20 @@ afterAll(async () => {
   await backend?.stop()
 })
 
+// Names as Key Vault users write them, and names Key Vault refuses.
+const names = {
+  brownfield: [
+    'my-secret',
+    'backup-5',
+    'db-2024',
+    'paymentApiKey',
+    'PAYMENT-API-KEY-2',
+    '0-leading-digit',
+    'x'.repeat(127),
+  ],
+  invalid: ['db_password', 'app/db.url', 'a:b', 'x'.repeat(128), 'tenant:Acme:key', 'tenant:acme_corp:key', 'a b'],
+}
+
 const connection = () => ({
   vaultUrl: backend.vaultUrl,
   credential: staticCredential(),
@@ -34,6 +48,7 @@ registerContractSuite({
   name: `AzureSecretStore with recoverable deletes on ${backendName}`,
   createStore: (options) => new AzureSecretStore({ ...options, ...connection() }),
   backdoor: () => keyVaultBackdoor(rawClient(backend)),
+  names,
 })
 
 registerContractSuite({
@@ -46,4 +61,5 @@ registerContractSuite({
       intervalInMs: 10,
     }),
   backdoor: () => keyVaultBackdoor(rawClient(backend)),
+  names,
 })

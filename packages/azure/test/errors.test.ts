@@ -53,9 +53,9 @@ async function allOperations(arm: () => void): Promise<SecretStoreError[]> {
   await store.getSecret('warm-up')
   const errors: SecretStoreError[] = []
   for (const call of [
-    () => store.getSecret('app:key'),
-    () => store.setSecret('app:key', VALUE),
-    () => store.removeSecret('app:key'),
+    () => store.getSecret('app-key'),
+    () => store.setSecret('app-key', VALUE),
+    () => store.removeSecret('app-key'),
   ]) {
     arm()
     errors.push(await failure(call()))
@@ -72,7 +72,7 @@ describe('HTTP answers', () => {
       expect((error as UnavailableError).retryAfterMs).toBe(3_000)
       expect(error.message).toContain('429')
       expect(error.store).toBe('AzureSecretStore')
-      expect(error.secretName).toBe('app:key')
+      expect(error.secretName).toBe('app-key')
     }
     expect(errors.map((e) => e.operation)).toEqual(['get', 'set', 'remove'])
   })

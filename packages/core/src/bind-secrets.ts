@@ -1,5 +1,5 @@
 import { AccessDeniedError, InvalidSecretNameError, OperationDisabledError, StoreDestroyedError } from './errors.js'
-import { printableName, secretNameProblem } from './names.js'
+import { printableName, secretNameProblem, TENANT_ID_PATTERN } from './names.js'
 import type { SecretOperation, SecretStore, SecretValues } from './types.js'
 
 export interface BindSecretsOptions {
@@ -15,14 +15,15 @@ export interface BindSecretsOptions {
   operations?: readonly SecretOperation[]
   /**
    * Confines the view to one tenant: every name is stored as `tenant:<tenant>:<name>`, and results
-   * come back under the names the handler used. Letters, digits, `_` and `-` only.
+   * come back under the names the handler used. 1 to 64 letters, digits, `_` and `-`. Backends without
+   * `:` in their names store this form by their own documented rule (see each adapter's README); some
+   * narrow the tenant id further (Key Vault ignores case, so it takes lower-case tenant ids only).
    */
   tenant?: string
   /** The view's `name`. @default `<store name>` or `<store name>[tenant:<tenant>]` */
   name?: string
 }
 
-const TENANT_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
 const ALL_OPERATIONS: readonly SecretOperation[] = ['get', 'set', 'remove']
 
 /** The object handed to handlers as `context.secrets`. It is itself a `SecretStore`. */
@@ -41,15 +42,16 @@ export interface ScopedSecretStore extends SecretStore {
  * await secrets.getSecret('stripeApiKey') // reads tenant:acme:stripeApiKey
  */
 export function bindSecrets(store: SecretStore, options: BindSecretsOptions = {}): ScopedSecretStore {
-  if (options.tenant !== undefined && !TENANT_PATTERN.test(options.tenant)) {
+  if (options.tenant !== undefined && !TENANT_ID_PATTERN.test(options.tenant)) {
     throw new TypeError('bindSecrets: tenant must be 1 to 64 letters, digits, _ or -')
   }
   const prefix = options.tenant === undefined ? '' : `tenant:${options.tenant}:`
   const viewName =
     options.name ?? (options.tenant === undefined ? store.name : `${store.name}[tenant:${options.tenant}]`)
   const operations = new Set(options.operations ?? ALL_OPERATIONS)
+  // Copies: a caller changing its arrays later must not widen the view.
   const names = options.names === undefined ? undefined : new Set(options.names)
-  const prefixes = options.prefixes
+  const prefixes = options.prefixes === undefined ? undefined : Object.freeze([...options.prefixes])
   const restricted = names !== undefined || prefixes !== undefined
   let destroyed = false
 

@@ -47,7 +47,8 @@ export class DefaultSecretStore extends SecretStoreBaseClass<Record<string, stri
   }
 
   protected async getSecretImpl<Names extends string[]>(...names: Names) {
-    const result: Record<string, string | undefined> = {}
+    // No prototype: `__proto__` is a valid secret name.
+    const result: Record<string, string | undefined> = Object.create(null)
     for (const name of names) result[name] = this.#values.get(name)
     return result
   }

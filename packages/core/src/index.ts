@@ -18,7 +18,15 @@ export {
   UnavailableError,
   UnknownSecretStoreError,
 } from './errors.js'
-export { printableName, SECRET_NAME_MAX_LENGTH, secretNameProblem } from './names.js'
+export type { BackendName, InvalidBackendName } from './names.js'
+export {
+  parseTenantName,
+  pathNameProblem,
+  printableName,
+  SECRET_NAME_MAX_LENGTH,
+  secretNameProblem,
+  TENANT_ID_PATTERN,
+} from './names.js'
 export type { RemoveSecretOptions } from './secret-store-base-class.js'
 export {
   DEFAULT_CAPABILITIES,

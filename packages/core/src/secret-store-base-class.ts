@@ -12,7 +12,7 @@ import {
   StoreDestroyedError,
   UnknownSecretStoreError,
 } from './errors.js'
-import { printableName, secretNameProblem } from './names.js'
+import { type BackendName, printableName, secretNameProblem } from './names.js'
 import {
   type CacheOptions,
   type SecretOperation,
@@ -137,6 +137,7 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
   readonly #cache: SecretCache
   readonly #inFlight = new Map<string, InFlight>()
   readonly #tracer: Tracer
+  readonly #nameTransform: ((name: string) => string) | undefined
   #destroyed = false
   /** Reads may be answered from the cache: get enabled, cache on, not destroyed. */
   #fastPath: boolean
@@ -162,6 +163,10 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     this.#cache = new SecretCache(this.#cacheOptions)
     this.#fastPath = this.config.enableGet && this.#cacheOptions.enabled
     this.#tracer = trace.getTracer('@secret-store/core')
+    if (config.nameTransform !== undefined && typeof config.nameTransform !== 'function') {
+      throw new TypeError('nameTransform must be a function')
+    }
+    this.#nameTransform = config.nameTransform
   }
 
   /** What the backend can do. Adapters override this getter to declare their differences. */
@@ -169,7 +174,20 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     return DEFAULT_CAPABILITIES
   }
 
-  /** Reads names from the backend. Missing secrets are absent or `undefined` in the result. */
+  /**
+   * The backend's own name for a caller's name, called once per name before any request. Names the
+   * backend accepts go out verbatim; return `{ invalid: rule }` for one it cannot hold, naming the
+   * backend rule it breaks (the caller gets `InvalidSecretNameError` with that rule). The `*Impl`
+   * hooks receive the names this returns. The default sends every name as it is.
+   */
+  protected backendName(name: string): BackendName {
+    return name
+  }
+
+  /**
+   * Reads names (as `backendName` returned them) from the backend, keyed by those names.
+   * Missing secrets are absent or `undefined` in the result.
+   */
   protected abstract getSecretImpl<Names extends string[]>(
     ...names: Names
   ): Promise<Record<string, string | undefined | null>>
@@ -218,11 +236,11 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
   async setSecret(name: string, value: string): Promise<void> {
     return this.#traced('set', 1, async () => {
       this.#assertUsable('set', name)
-      this.#assertValidName(name, 'set')
+      const backendName = this.#resolveName(name, 'set')
       this.#assertValidValue(name, value)
       this.#invalidateName(name)
       try {
-        await this.setSecretImpl(name, value)
+        await this.setSecretImpl(backendName, value)
       } catch (err) {
         this.#invalidateName(name)
         throw this.#wrap(err, 'set', name)
@@ -237,10 +255,10 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
   async removeSecret(name: string, options?: RemoveSecretOptions): Promise<void> {
     return this.#traced('remove', 1, async () => {
       this.#assertUsable('remove', name)
-      this.#assertValidName(name, 'remove')
+      const backendName = this.#resolveName(name, 'remove')
       this.#invalidateName(name)
       try {
-        await this.removeSecretImpl(name, options)
+        await this.removeSecretImpl(backendName, options)
       } catch (err) {
         this.#invalidateName(name)
         throw this.#wrap(err, 'remove', name)
@@ -298,7 +316,9 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
 
   async #getSecretUncached(names: string[], span: Span): Promise<SecretValues<string[]>> {
     this.#assertUsable('get', names[0])
-    for (const name of names) this.#assertValidName(name, 'get')
+    // Every name is checked before any request goes out.
+    const backendNames = new Map<string, string>()
+    for (const name of names) backendNames.set(name, this.#resolveName(name, 'get'))
 
     // A Map, not an object: `__proto__` is a valid secret name.
     const result = new Map<string, string | undefined>()
@@ -328,7 +348,7 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     }
     if (span.isRecording()) span.setAttribute(SPAN_ATTRIBUTES.cacheHits, hits)
 
-    if (toFetch.length > 0) waiting.push(this.#fetch(toFetch, result))
+    if (toFetch.length > 0) waiting.push(this.#fetch(toFetch, backendNames, result))
     if (waiting.length > 0) {
       const settled = await Promise.allSettled(waiting)
       const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
@@ -339,14 +359,18 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
   }
 
   /** Starts one backend read for `names`, registered as in flight per name, and fills `result`. */
-  #fetch(names: string[], result: Map<string, string | undefined>): Promise<void> {
+  #fetch(
+    names: string[],
+    backendNames: ReadonlyMap<string, string>,
+    result: Map<string, string | undefined>,
+  ): Promise<void> {
     let flights: InFlight[] = []
     const settle = () => {
       names.forEach((name, i) => {
         if (this.#inFlight.get(name) === flights[i]) this.#inFlight.delete(name)
       })
     }
-    const loaded = this.#loadFromBackend(names).then(
+    const loaded = this.#loadFromBackend(names, backendNames).then(
       (values) => {
         settle()
         const now = coarseNow()
@@ -395,38 +419,44 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     return answer
   }
 
-  async #loadFromBackend(names: string[]): Promise<Map<string, string | undefined>> {
-    const values = new Map<string, string | undefined>()
+  /** Reads `names` (callers' names) through the `*Impl` hook and answers under the callers' names. */
+  async #loadFromBackend(
+    names: string[],
+    backendNames: ReadonlyMap<string, string>,
+  ): Promise<Map<string, string | undefined>> {
+    const found = new Map<string, string | undefined>()
     const collect = (raw: unknown, requested: readonly string[]) => {
       const record = (raw ?? {}) as Record<string, unknown>
-      for (const name of requested) {
-        const value = Object.hasOwn(record, name) ? record[name] : undefined
+      for (const id of requested) {
+        const value = Object.hasOwn(record, id) ? record[id] : undefined
         if (value === undefined || value === null) {
-          values.set(name, undefined)
+          found.set(id, undefined)
         } else if (typeof value === 'string') {
-          values.set(name, value)
+          found.set(id, value)
         } else {
           throw new UnknownSecretStoreError(`the backend returned a ${typeof value} instead of a string`, {
             store: this.name,
-            secretName: name,
+            secretName: printableName(id),
             operation: 'get',
           })
         }
       }
     }
+    // Two callers' names may be one backend name (an alias): it is read once.
+    const ids = [...new Set(names.map((name) => backendNames.get(name) as string))]
     try {
-      if (this.capabilities.batchReads || names.length === 1) {
-        collect(await this.getSecretImpl(...names), names)
+      if (this.capabilities.batchReads || ids.length === 1) {
+        collect(await this.getSecretImpl(...ids), ids)
       } else {
-        await mapWithConcurrency(names, this.maxConcurrency, async (name) => {
-          collect(await this.getSecretImpl(name), [name])
+        await mapWithConcurrency(ids, this.maxConcurrency, async (id) => {
+          collect(await this.getSecretImpl(id), [id])
         })
       }
     } catch (err) {
       throw this.#wrap(err, 'get', names.length === 1 ? names[0] : undefined)
     }
     this.logger.debug({ store: this.name, operation: 'get', count: names.length }, 'secrets read from backend')
-    return values
+    return new Map(names.map((name) => [name, found.get(backendNames.get(name) as string)]))
   }
 
   #invalidateName(name: string): void {
@@ -453,11 +483,25 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     }
   }
 
-  #assertValidName(name: unknown, operation: SecretOperation): asserts name is string {
-    const problem = secretNameProblem(name)
-    if (problem !== undefined) {
-      throw new InvalidSecretNameError(problem, { store: this.name, secretName: printableName(name), operation })
+  /**
+   * Checks a caller's name (core's safety rule), applies `nameTransform`, checks the result, and asks
+   * the adapter for the backend's name. Throws `InvalidSecretNameError` saying which rule failed.
+   */
+  #resolveName(name: unknown, operation: SecretOperation): string {
+    const fail = (reason: string): never => {
+      throw new InvalidSecretNameError(reason, { store: this.name, secretName: printableName(name), operation })
     }
+    const problem = secretNameProblem(name)
+    if (problem !== undefined) return fail(problem)
+    let transformed = name as string
+    if (this.#nameTransform !== undefined) {
+      transformed = this.#nameTransform(transformed)
+      const transformedProblem = secretNameProblem(transformed)
+      if (transformedProblem !== undefined) return fail(`after nameTransform: ${transformedProblem}`)
+    }
+    const mapped = this.backendName(transformed)
+    if (typeof mapped === 'string') return mapped
+    return fail(mapped.invalid)
   }
 
   #assertValidValue(name: string, value: unknown): asserts value is string {
@@ -466,6 +510,8 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
       throw new InvalidSecretValueError(`expected a string, got ${value === null ? 'null' : typeof value}`, options)
     }
     if (value.length === 0) throw new InvalidSecretValueError('the value is empty', options)
+    // A lone surrogate cannot be encoded: the backend would store U+FFFD while the cache keeps the original.
+    if (!value.isWellFormed()) throw new InvalidSecretValueError('the value is not well-formed UTF-16', options)
     const limit = this.capabilities.maxValueBytes
     if (Buffer.byteLength(value, 'utf8') > limit) {
       throw new InvalidSecretValueError(`larger than the backend's limit of ${limit} bytes`, options)

@@ -22,10 +22,28 @@ export interface SplitStoreOptions<Options extends StoreBaseOptions> {
  * }
  */
 export function splitStoreOptions<Options extends StoreBaseOptions>(options: Options): SplitStoreOptions<Options> {
-  const { enableGet, enableSet, enableRemove, logger, cache, maxConcurrency, enableCache, cacheTtl, logLevel, ...own } =
-    options
-  return {
-    base: { enableGet, enableSet, enableRemove, logger, cache, maxConcurrency, enableCache, cacheTtl, logLevel },
-    own: own as SplitStoreOptions<Options>['own'],
+  const base: Record<string, unknown> = {}
+  const own: Record<string, unknown> = { ...options }
+  for (const key of SHARED_KEYS) {
+    base[key] = options[key]
+    delete own[key]
   }
+  return { base: base as StoreBaseOptions, own: own as SplitStoreOptions<Options>['own'] }
 }
+
+/** Every key of `StoreBaseOptions`; the type below fails to compile when one is missing. */
+const SHARED_KEYS = [
+  'enableGet',
+  'enableSet',
+  'enableRemove',
+  'logger',
+  'cache',
+  'maxConcurrency',
+  'enableCache',
+  'cacheTtl',
+  'logLevel',
+  'nameTransform',
+] as const satisfies ReadonlyArray<keyof StoreBaseOptions>
+type MissingSharedKey = Exclude<keyof StoreBaseOptions, (typeof SHARED_KEYS)[number]>
+const everySharedKey: [MissingSharedKey] extends [never] ? true : MissingSharedKey = true
+void everySharedKey

@@ -106,6 +106,14 @@ export type StoreBaseConfig<Config extends object = Record<string, unknown>> = {
    * @default 'debug' (everything the store logs reaches the logger)
    */
   logLevel?: SecretStoreLogLevel
+  /**
+   * Rewrites every name before the adapter sees it, for teams with their own naming conventions
+   * (for example a path prefix per environment: `(name) => \`prod/${name}\``). Callers keep using their
+   * own names: results come back under them. It must be pure (the same name always gives the same
+   * result); its result is checked like any name, against core's safety rule and the backend's rules.
+   * @default none: names reach the backend as they are
+   */
+  nameTransform?: (name: string) => string
   /** The store's own options. */
   config: Config
 }

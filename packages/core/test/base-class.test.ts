@@ -2,6 +2,7 @@ import {
   AccessDeniedError,
   DEFAULT_CACHE_TTL_MS,
   DEFAULT_CAPABILITIES,
+  DefaultSecretStore,
   mapWithConcurrency,
   type SecretOperation,
   SecretStoreBaseClass,
@@ -351,5 +352,82 @@ describe("PURISTA's option names", () => {
     await new ProbeStore({ logger: verbose }).setSecret('a', 'value-a')
     expect(verbose.debug).toHaveBeenCalled()
     expect(() => new ProbeStore({ logger, logLevel: 'loud' as 'warn' })).toThrow(RangeError)
+  })
+})
+
+/** A ProbeStore whose backend takes only lower-case names and folds `tenant:<t>:<n>` into `t.<n>`. */
+class LowerCaseStore extends ProbeStore {
+  protected override backendName(name: string) {
+    const tenant = /^tenant:([a-z]+):(.+)$/.exec(name)
+    if (tenant !== null) return `${tenant[1]}.${tenant[2]}`
+    return /^[a-z./]+$/.test(name) ? name : { invalid: 'LowerCase names are lower-case letters, . and /' }
+  }
+}
+
+describe('names', () => {
+  it('refuses unsafe names everywhere, before any backend read', async () => {
+    const store = new ProbeStore()
+    for (const bad of ['', 'a\nb', 'nul\u0000', 'c1\u0085', 'sep\u2028', 'x'.repeat(1025), 7, null]) {
+      const error = (await store.getSecret('ok', bad as string).catch((e) => e)) as SecretStoreError
+      expect(error.code, JSON.stringify(bad)).toBe('INVALID_NAME')
+    }
+    expect(store.reads).toEqual([])
+    expect(await store.getSecret('team a/ünï:code', 'x'.repeat(1024))).toBeDefined()
+  })
+
+  it('hands the backend the names backendName returns and answers under the callers names', async () => {
+    const store = new LowerCaseStore()
+    store.values.set('acme.key', 'v1')
+    store.values.set('plain', 'v2')
+    expect(await store.getSecret('tenant:acme:key', 'plain')).toEqual({ 'tenant:acme:key': 'v1', plain: 'v2' })
+    expect(store.reads.flat().sort()).toEqual(['acme.key', 'plain'])
+    await store.setSecret('tenant:acme:other', 'v3')
+    expect(store.values.get('acme.other')).toBe('v3')
+    await store.removeSecret('tenant:acme:other')
+    expect(store.values.has('acme.other')).toBe(false)
+  })
+
+  it('reads two callers names for one backend name once', async () => {
+    const store = new LowerCaseStore()
+    store.values.set('acme.key', 'v1')
+    expect(await store.getSecret('tenant:acme:key', 'acme.key')).toEqual({ 'tenant:acme:key': 'v1', 'acme.key': 'v1' })
+    expect(store.reads.flat()).toEqual(['acme.key'])
+  })
+
+  it('refuses with the backend rule, before any request, every name of the call', async () => {
+    const store = new LowerCaseStore()
+    const error = (await store.getSecret('ok', 'Bad').catch((e) => e)) as SecretStoreError
+    expect(error.code).toBe('INVALID_NAME')
+    expect(error.message).toBe('invalid secret name: LowerCase names are lower-case letters, . and /')
+    expect(error.secretName).toBe('Bad')
+    expect(store.reads).toEqual([])
+    await expect(store.setSecret('Bad', 'v')).rejects.toMatchObject({ code: 'INVALID_NAME' })
+    await expect(store.removeSecret('Bad')).rejects.toMatchObject({ code: 'INVALID_NAME' })
+    expect(store.values.size).toBe(0)
+  })
+
+  it('applies nameTransform before the adapter, checking its result like any name', async () => {
+    const store = new LowerCaseStore({ nameTransform: (name) => `prod/${name}` })
+    store.values.set('prod/db', 'v1')
+    expect(await store.getSecret('db')).toEqual({ db: 'v1' })
+    await store.setSecret('api', 'v2')
+    expect(store.values.get('prod/api')).toBe('v2')
+    expect(await store.getSecret('api')).toEqual({ api: 'v2' })
+    await expect(store.getSecret('Upper')).rejects.toMatchObject({ code: 'INVALID_NAME' })
+    const broken = new ProbeStore({ nameTransform: () => '' })
+    await expect(broken.getSecret('a')).rejects.toThrow('after nameTransform: the name is empty')
+    expect(() => new ProbeStore({ nameTransform: 'prod/' as unknown as () => string })).toThrow(TypeError)
+  })
+
+  it('refuses values that are not well-formed UTF-16, changing nothing', async () => {
+    const store = new ProbeStore()
+    await expect(store.setSecret('a', 'lone \ud800 surrogate')).rejects.toMatchObject({ code: 'INVALID_VALUE' })
+    expect(store.values.has('a')).toBe(false)
+  })
+
+  it('round-trips __proto__ through DefaultSecretStore with the cache off', async () => {
+    const store = new DefaultSecretStore({ enableSet: true, cache: false, config: {} })
+    await store.setSecret('__proto__', 'proto-value')
+    expect((await store.getSecret('__proto__')).__proto__).toBe('proto-value')
   })
 })

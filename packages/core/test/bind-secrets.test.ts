@@ -150,9 +150,20 @@ describe('bindSecrets', () => {
     const { store } = recordingStore()
     const view = bindSecrets(store, { tenant: 'acme' })
     await expect(view.getSecret('')).rejects.toBeInstanceOf(InvalidSecretNameError)
-    await expect(view.getSecret('../x')).rejects.toBeInstanceOf(InvalidSecretNameError)
+    await expect(view.getSecret('bad\nname')).rejects.toBeInstanceOf(InvalidSecretNameError)
     expect(() => bindSecrets(store, { tenant: 'a:b' })).toThrow(TypeError)
     expect(() => bindSecrets(store, { tenant: '' })).toThrow(TypeError)
+  })
+
+  it('copies its options: changing the caller arrays later does not widen the view', async () => {
+    const { map, store } = recordingStore()
+    map.set('tenant:acme:other', 'hidden')
+    const prefixes = ['payment/']
+    const names = ['db']
+    const view = bindSecrets(store, { tenant: 'acme', prefixes, names })
+    prefixes.push('')
+    names.push('other')
+    await expect(view.getSecret('other')).rejects.toBeInstanceOf(AccessDeniedError)
   })
 
   it('is disabled by destroy() without destroying the store underneath', async () => {

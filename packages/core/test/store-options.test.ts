@@ -37,6 +37,7 @@ describe('splitStoreOptions', () => {
         'logLevel',
         'logger',
         'maxConcurrency',
+        'nameTransform',
       ].sort(),
     )
     expect(base).toEqual({
@@ -49,6 +50,7 @@ describe('splitStoreOptions', () => {
       enableCache: undefined,
       cacheTtl: undefined,
       logLevel: undefined,
+      nameTransform: undefined,
     })
     expect(own).toEqual({ url: 'http://127.0.0.1:1' })
     expect(options).toEqual({ url: 'http://127.0.0.1:1', cache: false })

@@ -1,42 +1,64 @@
-import { secretNameProblem } from '@secret-store/core'
+import { parseTenantName, secretNameProblem } from '@secret-store/core'
 import { describe, expect, it } from 'vitest'
-import { PORTABLE_NAME_CHARACTERS, randomPortableNames } from '../src/index.js'
+import { ALPHANUMERIC, checkTenantIsolation, randomNames } from '../src/index.js'
 
-describe('PORTABLE_NAME_CHARACTERS', () => {
-  it('holds exactly the characters the portable grammar allows', () => {
-    for (const char of PORTABLE_NAME_CHARACTERS) expect(secretNameProblem(`a${char}a`), char).toBeUndefined()
-    for (let code = 32; code < 127; code++) {
-      const char = String.fromCharCode(code)
-      if (!PORTABLE_NAME_CHARACTERS.includes(char)) expect(secretNameProblem(`a${char}a`), char).toBeDefined()
-    }
-  })
-})
-
-describe('randomPortableNames', () => {
-  it('gives count distinct portable names of 1 to maxLength characters', () => {
-    const names = randomPortableNames(2_000, { seed: 7, maxLength: 12 })
+describe('randomNames', () => {
+  it('gives count distinct safe names of 1 to maxLength characters from the alphabet', () => {
+    const names = randomNames(2_000, { seed: 7, maxLength: 12, alphabet: `${ALPHANUMERIC}-`, tricky: '-' })
     expect(names).toHaveLength(2_000)
     expect(new Set(names).size).toBe(2_000)
     for (const name of names) {
       expect(secretNameProblem(name), name).toBeUndefined()
-      expect(name.length).toBeLessThanOrEqual(12)
+      expect(name).toMatch(/^[A-Za-z0-9-]{1,12}$/)
     }
   })
 
   it('gives the same names for the same seed, and others for another seed', () => {
     const options = { seed: 20_240_601, maxLength: 24, tricky: './:', trickyShare: 0.4 }
-    expect(randomPortableNames(500, options)).toEqual(randomPortableNames(500, options))
-    expect(randomPortableNames(500, { ...options, seed: 1 })).not.toEqual(randomPortableNames(500, options))
+    expect(randomNames(500, options)).toEqual(randomNames(500, options))
+    expect(randomNames(500, { ...options, seed: 1 })).not.toEqual(randomNames(500, options))
   })
 
   it('draws the tricky characters about trickyShare of the time', () => {
-    const names = randomPortableNames(2_000, { seed: 3, maxLength: 30, tricky: ':', trickyShare: 0.5 })
-    const chars = names.join('')
+    const chars = randomNames(2_000, { seed: 3, maxLength: 30, tricky: ':', trickyShare: 0.5 }).join('')
     const share = (chars.length - chars.replaceAll(':', '').length) / chars.length
-    // Half are drawn from ':' and 1 in 67 of the rest; names starting with ':' are dropped.
-    expect(share).toBeGreaterThan(0.4)
-    expect(share).toBeLessThan(0.6)
-    const plain = randomPortableNames(500, { seed: 3, tricky: '' }).join('')
-    expect(plain).not.toContain('undefined')
+    expect(share).toBeGreaterThan(0.45)
+    expect(share).toBeLessThan(0.55)
+  })
+})
+
+describe('checkTenantIsolation', () => {
+  const alphabet = `${ALPHANUMERIC}-_`
+
+  it('finds the collisions of a mapping that joins tenant and name with a character tenant ids may hold', () => {
+    const report = checkTenantIsolation({
+      backendName: (name) => {
+        const parsed = parseTenantName(name)
+        return parsed === undefined ? name : `tenant-${parsed.tenant}-${parsed.name}`
+      },
+      nameAlphabet: alphabet,
+      cases: 2_000,
+    })
+    expect(report.collisions.length).toBeGreaterThan(0)
+  })
+
+  it('finds the collisions that a case-insensitive backend makes of tenants differing in case', () => {
+    const report = checkTenantIsolation({
+      backendName: (name) => name.replaceAll(':', '/'),
+      backendKey: (id) => id.toLowerCase(),
+      nameAlphabet: alphabet,
+      cases: 2_000,
+    })
+    expect(report.collisions.some((c) => c.toLowerCase().includes('from tenants'))).toBe(true)
+  })
+
+  it('passes a mapping whose separator no tenant id holds, and counts what it checked', () => {
+    const report = checkTenantIsolation({
+      backendName: (name) => name.replaceAll(':', '/'),
+      nameAlphabet: alphabet,
+      cases: 2_000,
+    })
+    expect(report.collisions).toEqual([])
+    expect(report.accepted).toBeGreaterThan(2_000)
   })
 })

@@ -1,5 +1,5 @@
 export { VaultCheckAndSetError } from './errors.js'
-export { toVaultPath } from './names.js'
+export { toVaultPath, vaultSecretPath } from './names.js'
 export type {
   KvVersion,
   VaultAppRoleOptions,

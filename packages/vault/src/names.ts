@@ -1,51 +1,59 @@
-import { InvalidSecretNameError, printableName, secretNameProblem } from '@secret-store/core'
+import {
+  type BackendName,
+  InvalidSecretNameError,
+  pathNameProblem,
+  printableName,
+  secretNameProblem,
+} from '@secret-store/core'
 
 const STORE_NAME = 'VaultSecretStore'
 
+const PATH_RULE = 'Vault KV paths are /-separated segments, none of them empty, "." or ".."'
+
 /**
- * Maps a logical secret name onto its path inside the KV mount (without the mount and without
- * `data/` or `metadata/`), under an optional `prefix` folder.
+ * The path of a secret inside the KV mount (and the `prefix`), as Vault's UI and CLI show it: the name
+ * itself. Names are sent verbatim (each segment percent-encoded on the wire only), `:` included, so the
+ * handbook's `tenant:acme:stripeApiKey` is the key `tenant:acme:stripeApiKey`. Names whose segments are
+ * empty, `.` or `..` are refused, so a name can never reach outside the mount or the prefix.
  *
- * - `/` stays the folder separator; each segment is percent-encoded on its own, so
- *   `tenant:acme:stripeApiKey` goes out as `tenant%3Aacme%3AstripeApiKey` and Vault stores the key
- *   `tenant:acme:stripeApiKey`. Letters, digits, `_`, `-` and `.` are sent as they are.
- * - Only portable names are mapped: no leading or trailing `/`, no empty, `.` or `..` segment. Every
- *   segment therefore names a child, so a name can never reach outside the mount or the prefix.
- * - Different names give different paths (in KV, `a` and `a/b` are independent entries).
- *
- * Throws `InvalidSecretNameError` for a name outside the portable grammar.
+ * @example
+ * vaultSecretPath('apps/payments/db-password') // 'apps/payments/db-password'
+ * vaultSecretPath('../other-team/key') // { invalid: 'Vault KV paths are ...' }
+ */
+export function vaultSecretPath(name: string): BackendName {
+  return pathNameProblem(name) === undefined ? name : { invalid: PATH_RULE }
+}
+
+/**
+ * The URL path of a name inside the mount, under an optional `prefix` folder: what the store sends after
+ * `<mount>/` (KV v1) or `<mount>/data/` (KV v2). Throws `InvalidSecretNameError` for a name Vault cannot hold.
  *
  * @example
  * toVaultPath('tenant:acme:stripeApiKey') // 'tenant%3Aacme%3AstripeApiKey'
  * toVaultPath('db/password', 'apps/payments') // 'apps/payments/db/password'
  */
 export function toVaultPath(name: string, prefix?: string): string {
-  return mapName(name, prefix === undefined ? undefined : encodeSegments(normalizeFolder(prefix, 'prefix')))
-}
-
-/** `toVaultPath` with the prefix already checked and encoded. */
-export function mapName(name: string, encodedPrefix: string | undefined): string {
-  const problem = secretNameProblem(name)
+  const problem = secretNameProblem(name) ?? pathNameProblem(name)
   if (problem !== undefined) {
     throw new InvalidSecretNameError(problem, { store: STORE_NAME, secretName: printableName(name) })
   }
   const path = encodeSegments(name)
-  return encodedPrefix === undefined ? path : `${encodedPrefix}/${path}`
+  return prefix === undefined ? path : `${encodeSegments(normalizeFolder(prefix, 'prefix'))}/${path}`
 }
 
 /**
  * Checks and trims a mount or prefix option (`/secret/` → `secret`). Throws a `TypeError` naming the
- * option when it is not a run of portable segments.
+ * option when it is not a clean relative path.
  */
 export function normalizeFolder(value: unknown, option: string): string {
   if (typeof value !== 'string') throw new TypeError(`${STORE_NAME}: ${option} must be a string`)
   const trimmed = value.replace(/^\/+|\/+$/g, '')
-  const problem = secretNameProblem(trimmed)
+  const problem = secretNameProblem(trimmed) ?? pathNameProblem(trimmed)
   if (problem !== undefined) throw new TypeError(`${STORE_NAME}: invalid ${option} "${value}": ${problem}`)
   return trimmed
 }
 
-/** Percent-encodes each `/`-separated segment (of a portable name only `:` changes). */
+/** Percent-encodes each `/`-separated segment. */
 export function encodeSegments(path: string): string {
   return path.split('/').map(encodeURIComponent).join('/')
 }

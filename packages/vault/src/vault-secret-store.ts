@@ -14,7 +14,7 @@ import {
 import nodeVault from 'node-vault'
 import { AppRoleSession } from './auth.js'
 import { isNoRoute, mapVaultError, vaultStatus } from './errors.js'
-import { encodeSegments, mapName, normalizeFolder } from './names.js'
+import { encodeSegments, normalizeFolder, vaultSecretPath } from './names.js'
 import type {
   KvVersion,
   VaultAppRoleOptions,
@@ -90,6 +90,10 @@ export class VaultSecretStore extends SecretStoreBaseClass<VaultStoreSettings> {
    */
   override get capabilities(): SecretStoreCapabilities {
     return this.#kvVersion === 2 && !this.#purge ? RECOVERABLE_CAPABILITIES : DEFAULT_CAPABILITIES
+  }
+
+  protected override backendName(name: string) {
+    return vaultSecretPath(name)
   }
 
   protected async getSecretImpl<Names extends string[]>(...names: Names): Promise<Record<string, string | undefined>> {
@@ -193,7 +197,8 @@ export class VaultSecretStore extends SecretStoreBaseClass<VaultStoreSettings> {
   }
 
   #path(name: string, version: 1 | 2, kind: 'data' | 'metadata'): string {
-    const relative = mapName(name, this.#prefixPath)
+    const encoded = encodeSegments(name)
+    const relative = this.#prefixPath === undefined ? encoded : `${this.#prefixPath}/${encoded}`
     return version === 1 ? `${this.#mountPath}/${relative}` : `${this.#mountPath}/${kind}/${relative}`
   }
 

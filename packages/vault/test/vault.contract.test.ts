@@ -24,11 +24,25 @@ afterAll(async () => {
   await server?.stop()
 })
 
+// Paths as Vault users write them: folders, `:` and `@`, dots, spaces and non-ASCII characters.
+const names = {
+  brownfield: [
+    'apps/payments/db-password',
+    'tenant:acme:stripeApiKey',
+    'team a/api key',
+    'svc@example/config.v1.2',
+    'ünïcode/pässwörd',
+    'a%2Fb?c#d',
+  ],
+  invalid: ['/leading', 'trailing/', 'a//b', '../escape', 'a/../b', 'a/./b', '.', '..'],
+}
+
 registerContractSuite({
   name: 'VaultSecretStore on KV v2',
   createStore: (options) =>
     new VaultSecretStore({ ...options, endpoint: server.endpoint, token: server.rootToken, mount: 'secret' }),
   backdoor: () => kvBackdoor(admin, 'secret', 2),
+  names,
 })
 
 registerContractSuite({
@@ -42,6 +56,7 @@ registerContractSuite({
       kvVersion: 1,
     }),
   backdoor: () => kvBackdoor(admin, 'kv1', 1),
+  names,
 })
 
 registerContractSuite({
@@ -55,4 +70,5 @@ registerContractSuite({
       field: 'secret',
     }),
   backdoor: () => kvBackdoor(admin, 'secret', 2, { prefix: 'contract-app', field: 'secret' }),
+  names,
 })

@@ -17,8 +17,11 @@ import {
   type ServiceInputTypes,
   type ServiceOutputTypes,
 } from '@aws-sdk/client-secrets-manager'
-import type { ContractBackdoor } from '@secret-store/testkit'
-import { toAwsSecretName } from '../../src/names.js'
+import { acceptedName, type BrownfieldName, type ContractBackdoor } from '@secret-store/testkit'
+import { awsSecretId } from '../../src/names.js'
+
+/** The SecretId the store sends for `name`. */
+export const awsId = (name: string): string => acceptedName(awsSecretId(name))
 
 /** Client options for a moto server at `endpoint`. */
 export const motoClientConfig = (endpoint: string): SecretsManagerClientConfig => ({
@@ -48,14 +51,14 @@ export async function describe(raw: SecretsManagerClient, awsName: string): Prom
 }
 
 /**
- * The contract suite's back door on the raw SDK client. It takes logical names and applies the
- * adapter's name mapping itself.
+ * The contract suite's back door on the raw SDK client. It takes the names the store is given and
+ * applies the adapter's name mapping itself (only the tenant form changes).
  */
 export function createBackdoor(raw: SecretsManagerClient): Required<ContractBackdoor> {
   return {
     async get(name) {
       try {
-        const output = await raw.send(new GetSecretValueCommand({ SecretId: toAwsSecretName(name) }))
+        const output = await raw.send(new GetSecretValueCommand({ SecretId: awsId(name) }))
         return output.SecretString
       } catch (err) {
         // Missing, or scheduled for deletion.
@@ -64,7 +67,7 @@ export function createBackdoor(raw: SecretsManagerClient): Required<ContractBack
       }
     },
     async set(name, value) {
-      const id = toAwsSecretName(name)
+      const id = awsId(name)
       const state = await describe(raw, id)
       if (state === 'missing') {
         await raw.send(new CreateSecretCommand({ Name: id, SecretString: value }))
@@ -75,13 +78,13 @@ export function createBackdoor(raw: SecretsManagerClient): Required<ContractBack
     },
     async remove(name) {
       try {
-        await raw.send(new DeleteSecretCommand({ SecretId: toAwsSecretName(name), ForceDeleteWithoutRecovery: true }))
+        await raw.send(new DeleteSecretCommand({ SecretId: awsId(name), ForceDeleteWithoutRecovery: true }))
       } catch (err) {
         if (!(err instanceof ResourceNotFoundException)) throw err
       }
     },
     async isRecoverable(name) {
-      return (await describe(raw, toAwsSecretName(name))) === 'deleted'
+      return (await describe(raw, awsId(name))) === 'deleted'
     },
   }
 }
@@ -219,3 +222,25 @@ export function scriptBackend(
   }
   client.middlewareStack.add(middleware, { step: 'initialize', priority: 'low', name: 'scriptBackend' })
 }
+
+/** Names as AWS users write them, for the contract suite's brownfield section. */
+export function awsBrownfieldNames(raw: () => SecretsManagerClient): Array<string | BrownfieldName> {
+  return [
+    '/prod/app/db-password',
+    'rds!db-1a2b3c',
+    'svc@example',
+    'prod/payments/api_key+v2=x.y',
+    {
+      label: 'a full secret ARN',
+      async create(value) {
+        const name = `brownfield/arn-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
+        const output = await raw().send(new CreateSecretCommand({ Name: name, SecretString: value }))
+        if (output.ARN === undefined) throw new Error('CreateSecret returned no ARN')
+        return output.ARN
+      },
+    },
+  ]
+}
+
+/** Names that pass core's safety rule but not AWS's. */
+export const AWS_INVALID_NAMES = ['a b', 'a:b', 'x'.repeat(513), 'ünïcode', 'tenant:acme:', 'a#b']

@@ -1,7 +1,7 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity'
 import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets'
-import type { ContractBackdoor } from '@secret-store/testkit'
-import { toKeyVaultName } from '../../src/index.js'
+import { acceptedName, type ContractBackdoor } from '@secret-store/testkit'
+import { keyVaultName } from '../../src/index.js'
 import { type FakeKeyVault, startKeyVaultFake } from './key-vault-fake.js'
 import { startLowkeyVault } from './lowkey.js'
 
@@ -74,14 +74,17 @@ async function ignore404<T>(promise: Promise<T>): Promise<T | undefined> {
 
 const POLL = { intervalInMs: 10 }
 
+/** The Key Vault name the store sends for `name`. */
+export const kvId = (name: string): string => acceptedName(keyVaultName(name))
+
 /** The contract suite's back door: a raw `SecretClient` that applies the store's name mapping. */
 export function keyVaultBackdoor(client: SecretClient): ContractBackdoor {
   return {
     async get(name) {
-      return (await ignore404(client.getSecret(toKeyVaultName(name))))?.value
+      return (await ignore404(client.getSecret(kvId(name))))?.value
     },
     async set(name, value) {
-      const kvName = toKeyVaultName(name)
+      const kvName = kvId(name)
       try {
         await client.setSecret(kvName, value)
       } catch (err) {
@@ -91,12 +94,12 @@ export function keyVaultBackdoor(client: SecretClient): ContractBackdoor {
       }
     },
     async remove(name) {
-      const kvName = toKeyVaultName(name)
+      const kvName = kvId(name)
       await ignore404((async () => (await client.beginDeleteSecret(kvName, POLL)).pollUntilDone())())
       await ignore404(client.purgeDeletedSecret(kvName))
     },
     async isRecoverable(name) {
-      return (await ignore404(client.getDeletedSecret(toKeyVaultName(name)))) !== undefined
+      return (await ignore404(client.getDeletedSecret(kvId(name)))) !== undefined
     },
   }
 }
