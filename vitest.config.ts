@@ -6,11 +6,16 @@ import projects from './vitest.workspace.js'
 // Tests run against the sources, so every package shares one copy of core's classes and nothing
 // needs building first: `@secret-store/<dir>` resolves to `packages/<dir>/src/index.ts`.
 const packagesDir = new URL('./packages/', import.meta.url)
-const alias = Object.fromEntries(
-  readdirSync(packagesDir, { withFileTypes: true })
+// Exact matches only, so that `@secret-store/core/adapter` is not read as a path below `src/index.ts`.
+const alias = [
+  { find: /^@secret-store\/core\/adapter$/, replacement: fileURLToPath(new URL('core/src/adapter.ts', packagesDir)) },
+  ...readdirSync(packagesDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
-    .map((entry) => [`@secret-store/${entry.name}`, fileURLToPath(new URL(`${entry.name}/src/index.ts`, packagesDir))]),
-)
+    .map((entry) => ({
+      find: new RegExp(`^@secret-store/${entry.name}$`),
+      replacement: fileURLToPath(new URL(`${entry.name}/src/index.ts`, packagesDir)),
+    })),
+]
 
 export default defineConfig({
   resolve: { alias },

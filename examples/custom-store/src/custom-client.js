@@ -2,8 +2,20 @@
 // for the backends people write custom stores for). Connections to the same URL share one "server".
 const servers = new Map()
 
+const refused = () => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED', syscall: 'connect' })
+
 export const customClient = {
+  /** Serves `url` from `map` (tests hand in a map that counts reads and injects faults). */
+  serve(url, map) {
+    servers.set(url, map)
+  },
   connect(url) {
+    if (url.startsWith('unreachable:')) {
+      const fail = async () => {
+        throw refused()
+      }
+      return { get: fail, set: fail, del: fail, async disconnect() {} }
+    }
     let server = servers.get(url)
     if (!server) {
       server = new Map()

@@ -10,21 +10,18 @@ import {
   SecretsManagerServiceException,
 } from '@aws-sdk/client-secrets-manager'
 import {
-  DEFAULT_CAPABILITIES,
   InvalidSecretNameError,
-  mapWithConcurrency,
   printableName,
   type RemoveSecretOptions,
   type SecretOperation,
   SecretStoreBaseClass,
-  type SecretStoreCapabilities,
   type SecretStoreError,
-  splitStoreOptions,
   UnavailableError,
 } from '@secret-store/core'
+import { splitStoreOptions } from '@secret-store/core/adapter'
 import { awsErrorName, isAccessDenied, isNotFound, isScheduledForDeletionError, mapAwsError } from './errors.js'
 import { awsSecretId, isSecretArn } from './names.js'
-import type { AWSSecretStoreConfig, AWSSecretStoreOptions } from './types.js'
+import type { AWSSecretStoreOptions } from './types.js'
 
 /** `BatchGetSecretValue` accepts at most this many ids per request. */
 export const BATCH_GET_MAX_IDS = 20
@@ -60,42 +57,36 @@ function stateRevealedBy(error: unknown): SecretState | undefined {
   return undefined
 }
 
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = []
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size))
-  return chunks
-}
-
 /**
  * A secret store on AWS Secrets Manager.
  *
  * Several names are read with `BatchGetSecretValue` (20 per request, requests in parallel up to
  * `maxConcurrency`); a single name with `GetSecretValue`. Binary secrets come back base64-encoded.
  * Writes restore a secret scheduled for deletion before writing it; removes are recoverable unless
- * `forceDelete` or `removeSecret(name, { purge: true })` says otherwise. Names are sent as the AWS
+ * `purgeOnRemove` or `removeSecret(name, { purge: true })` says otherwise. Names are sent as the AWS
  * console shows them, ARNs included (see `awsSecretId`).
  *
  * @example
  * const secretStore = new AWSSecretStore({ region: 'us-east-1' })
  * const { paymentApiKey } = await secretStore.getSecret('paymentApiKey')
  */
-export class AWSSecretStore extends SecretStoreBaseClass<AWSSecretStoreConfig> {
+export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> {
   readonly #client: SecretsManagerClient
   readonly #ownsClient: boolean
   readonly #versionStage: string | undefined
   readonly #versionId: string | undefined
   readonly #recoveryWindowInDays: number
-  readonly #forceDelete: boolean
-  readonly #capabilities: SecretStoreCapabilities
+  readonly #purgeOnRemove: boolean
   // Learnt once per store: the principal may lack permission for the batch call or for DescribeSecret.
   #batchDenied = false
   #describeDenied = false
 
   constructor(options: AWSSecretStoreOptions) {
-    const { base, own: awsOptions } = splitStoreOptions(options)
-    super('AWSSecretStore', { ...base, config: awsOptions })
+    const { base, own } = splitStoreOptions(options)
+    // The client options (credentials among them) stay in private fields, never in the base config.
+    super('AWSSecretStore', { ...base, config: {} })
 
-    const recoveryWindowInDays = awsOptions.recoveryWindowInDays ?? DEFAULT_RECOVERY_WINDOW_IN_DAYS
+    const recoveryWindowInDays = own.recoveryWindowInDays ?? DEFAULT_RECOVERY_WINDOW_IN_DAYS
     if (
       !Number.isInteger(recoveryWindowInDays) ||
       recoveryWindowInDays < MIN_RECOVERY_WINDOW_IN_DAYS ||
@@ -106,37 +97,34 @@ export class AWSSecretStore extends SecretStoreBaseClass<AWSSecretStoreConfig> {
       )
     }
     this.#recoveryWindowInDays = recoveryWindowInDays
-    this.#forceDelete = awsOptions.forceDelete ?? false
-    this.#versionStage = awsOptions.versionStage
-    this.#versionId = awsOptions.versionId
-    this.#capabilities = Object.freeze({
-      ...DEFAULT_CAPABILITIES,
-      batchReads: true,
-      recoverableDelete: !this.#forceDelete,
-      binary: true,
-    })
+    this.#purgeOnRemove = own.purgeOnRemove ?? false
+    this.#versionStage = own.versionStage
+    this.#versionId = own.versionId
 
-    if (awsOptions.client !== undefined) {
-      if (awsOptions.region !== undefined || awsOptions.clientConfig !== undefined) {
+    if (own.client !== undefined) {
+      if (own.region !== undefined || own.clientConfig !== undefined) {
         throw new TypeError('pass either a ready client or region/clientConfig, not both')
       }
-      this.#client = awsOptions.client
+      this.#client = own.client
       this.#ownsClient = false
     } else {
-      const { region, clientConfig } = awsOptions
+      const { region, clientConfig } = own
       this.#client = new SecretsManagerClient({ ...clientConfig, ...(region === undefined ? {} : { region }) })
       this.#ownsClient = true
     }
   }
 
-  override get capabilities(): SecretStoreCapabilities {
-    return this.#capabilities
+  protected override get backendCapabilities() {
+    return { recoverableDelete: !this.#purgeOnRemove }
+  }
+
+  /** 20 ids per `BatchGetSecretValue`; one name per request when reads pin a version or the batch call is denied. */
+  protected override get readBatchSize(): number {
+    return this.#pinsVersion() || this.#batchDenied ? 1 : BATCH_GET_MAX_IDS
   }
 
   /** Destroys the client the store created; an injected client is left to its owner. */
-  override async destroy(): Promise<void> {
-    if (this.destroyed) return
-    await super.destroy()
+  protected override async closeImpl(): Promise<void> {
     if (this.#ownsClient) this.#client.destroy()
   }
 
@@ -152,30 +140,16 @@ export class AWSSecretStore extends SecretStoreBaseClass<AWSSecretStoreConfig> {
     return awsSecretId(name)
   }
 
-  protected async getSecretImpl<Names extends string[]>(...names: Names) {
-    // No prototype: `__proto__` is a valid secret name.
-    const result: Record<string, string | undefined> = Object.create(null)
-    const readOneByOne = async (list: readonly string[]) => {
-      await mapWithConcurrency(list, this.maxConcurrency, async (name) => {
-        result[name] = await this.#getOne(name)
-      })
-    }
+  protected async getSecretImpl(id: string): Promise<string | undefined> {
+    return this.#getOne(id)
+  }
 
-    // One name: GetSecretValue is one request either way, has a 100x higher quota and answers
-    // "not found" as an error we already handle. A pinned version: the batch call cannot pick one.
-    if (names.length === 1 || this.#pinsVersion() || this.#batchDenied) {
-      await readOneByOne(names)
-      return result
-    }
-
-    const denied: string[] = []
-    await mapWithConcurrency(chunk(names, BATCH_GET_MAX_IDS), this.maxConcurrency, async (ids) => {
-      if (this.#batchDenied) {
-        denied.push(...ids)
-        return
-      }
+  protected override async getSecretsImpl(ids: readonly string[]): Promise<Map<string, string | undefined>> {
+    const result = new Map<string, string | undefined>()
+    if (!this.#batchDenied) {
       try {
         await this.#getBatch(ids, result)
+        return result
       } catch (err) {
         if (!isAccessDenied(err)) throw err
         if (!this.#batchDenied) {
@@ -185,11 +159,10 @@ export class AWSSecretStore extends SecretStoreBaseClass<AWSSecretStoreConfig> {
             'BatchGetSecretValue was denied; reading one name per GetSecretValue request from now on',
           )
         }
-        denied.push(...ids)
       }
-    })
-    // Chunks are done first, so the per-name fallback stays within maxConcurrency too.
-    if (denied.length > 0) await readOneByOne(denied)
+    }
+    // One after another: the base already runs up to maxConcurrency of these chunks at once.
+    for (const id of ids) result.set(id, await this.#getOne(id))
     return result
   }
 
@@ -242,7 +215,7 @@ export class AWSSecretStore extends SecretStoreBaseClass<AWSSecretStoreConfig> {
 
   protected async removeSecretImpl(id: string, options?: RemoveSecretOptions): Promise<void> {
     const name = id
-    const purge = options?.purge ?? this.#forceDelete
+    const purge = options?.purge ?? this.#purgeOnRemove
     try {
       await this.#delete(id, purge)
     } catch (err) {
@@ -283,8 +256,8 @@ export class AWSSecretStore extends SecretStoreBaseClass<AWSSecretStoreConfig> {
     }
   }
 
-  async #getBatch(names: readonly string[], into: Record<string, string | undefined>): Promise<void> {
-    const byId = new Map(names.map((name) => [name, name]))
+  async #getBatch(names: readonly string[], into: Map<string, string | undefined>): Promise<void> {
+    const byId = new Set(names)
     const output = await this.#client.send(new BatchGetSecretValueCommand({ SecretIdList: names.slice() }))
     const unanswered = new Set(names)
 
@@ -292,14 +265,14 @@ export class AWSSecretStore extends SecretStoreBaseClass<AWSSecretStoreConfig> {
       // An entry answers the id it was asked by: its name, or its ARN.
       for (const name of [entry.Name, entry.ARN]) {
         if (name === undefined || !byId.has(name)) continue
-        into[name] = secretValueOf(entry)
+        into.set(name, secretValueOf(entry))
         unanswered.delete(name)
       }
     }
     for (const failure of output.Errors ?? []) {
       const id = failure.SecretId
-      const name = id === undefined ? undefined : byId.get(id)
-      if (id === undefined || name === undefined) continue
+      if (id === undefined || !byId.has(id)) continue
+      const name = id
       unanswered.delete(name)
       const error = new SecretsManagerServiceException({
         name: failure.ErrorCode ?? 'UnknownError',
@@ -308,13 +281,13 @@ export class AWSSecretStore extends SecretStoreBaseClass<AWSSecretStoreConfig> {
         message: failure.Message ?? '',
       })
       if (isNotFound(error) || (await this.#isScheduledForDeletion(id, error, 'get'))) {
-        into[name] = undefined
+        into.set(name, undefined)
         continue
       }
       throw mapAwsError(error, { store: this.name, operation: 'get', secretName: name })
     }
     // AWS answers every id in one of the two lists; should one be missing, ask for it alone.
-    for (const name of unanswered) into[name] = await this.#getOne(name)
+    for (const name of unanswered) into.set(name, await this.#getOne(name))
   }
 
   /**

@@ -5,6 +5,7 @@ import {
   UnavailableError,
   UnknownSecretStoreError,
 } from '@secret-store/core'
+import { classifyTransport, errorOptions, retryAfterFromHeaders, unknownError } from '@secret-store/core/adapter'
 
 /** Where an error happened, for the typed error that reports it. */
 export interface AwsErrorContext {
@@ -46,23 +47,6 @@ const SERVER_FAULT = new Set([
   'ServiceUnavailable',
   'ServiceUnavailableException',
 ])
-const TIMEOUT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException'])
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'ESOCKETTIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_SOCKET',
-])
-
 // AWS: "...because it was marked for deletion" / "...is already scheduled for deletion";
 // moto: "...a secret that's currently marked deleted".
 const DELETION_MESSAGE = /\b(?:marked|scheduled)\b[^.]*\bdelet/i
@@ -76,7 +60,7 @@ interface ErrorShape {
   $fault?: unknown
   $metadata?: { httpStatusCode?: unknown }
   $retryable?: { throttling?: unknown }
-  $response?: { headers?: Record<string, unknown> }
+  $response?: { headers?: Record<string, string> }
 }
 
 const shape = (error: unknown): ErrorShape => (typeof error === 'object' && error !== null ? (error as ErrorShape) : {})
@@ -99,38 +83,16 @@ export function isScheduledForDeletionError(error: unknown): boolean {
   )
 }
 
-/** Node's socket error code, also when wrapped in an AggregateError (happy eyeballs) or a cause. */
-function networkCode(error: unknown, depth = 0): string | undefined {
-  if (depth > 3) return undefined
-  const { code, errors, cause } = shape(error)
-  if (typeof code === 'string' && NETWORK_CODES.has(code)) return code
-  if (Array.isArray(errors)) {
-    for (const inner of errors) {
-      const found = networkCode(inner, depth + 1)
-      if (found !== undefined) return found
-    }
-  }
-  return cause === undefined ? undefined : networkCode(cause, depth + 1)
-}
-
-function retryAfterMs(error: unknown): number | undefined {
-  const header = shape(error).$response?.headers?.['retry-after']
-  if (typeof header !== 'string' && typeof header !== 'number') return undefined
-  const seconds = Number(header)
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000
-  const date = Date.parse(String(header))
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
-}
-
 /**
  * Turns an AWS SDK (or network) error into the typed error of core. The message is built from the
  * error's name and fixed text only: AWS messages are never copied, so no value can leak through them.
  */
 export function mapAwsError(error: unknown, context: AwsErrorContext): SecretStoreError {
-  const options = { store: context.store, secretName: context.secretName, operation: context.operation, cause: error }
   const name = awsErrorName(error) ?? typeof error
-  const { $fault, $metadata, $retryable } = shape(error)
+  const { $fault, $metadata, $retryable, $response } = shape(error)
   const status = typeof $metadata?.httpStatusCode === 'number' ? $metadata.httpStatusCode : undefined
+  const classify = { ...context, backend: 'AWS Secrets Manager', status, headers: $response?.headers }
+  const options = errorOptions(error, classify)
   const deletion = context.scheduledForDeletion === true || isScheduledForDeletionError(error)
   const suffix = deletion ? '; the secret is scheduled for deletion' : ''
 
@@ -143,22 +105,15 @@ export function mapAwsError(error: unknown, context: AwsErrorContext): SecretSto
   if (THROTTLED.has(name) || $retryable?.throttling === true) {
     return new UnavailableError(`AWS Secrets Manager throttled the request (${name})`, {
       ...options,
-      retryAfterMs: retryAfterMs(error),
+      retryAfterMs: retryAfterFromHeaders($response?.headers),
     })
   }
-  if (TIMEOUT_NAMES.has(name)) {
-    return new UnavailableError(`the request to AWS Secrets Manager timed out (${name})`, options)
-  }
-  const code = networkCode(error)
-  if (code !== undefined) {
-    return new UnavailableError(`AWS Secrets Manager could not be reached (${code})`, options)
-  }
-  if (SERVER_FAULT.has(name) || (status !== undefined && status >= 500) || $fault === 'server') {
-    return new UnavailableError(`AWS Secrets Manager failed on its side (${status ?? name})`, {
-      ...options,
-      retryAfterMs: retryAfterMs(error),
-    })
-  }
+  const transport = classifyTransport(error, {
+    ...classify,
+    // Some server faults arrive without a status (a modelled InternalServiceError).
+    status: status ?? (SERVER_FAULT.has(name) || $fault === 'server' ? 500 : undefined),
+  })
+  if (transport !== undefined) return transport
   if (deletion) {
     return new UnknownSecretStoreError(
       `${context.operation} failed: the secret is scheduled for deletion (${name})`,
@@ -174,5 +129,5 @@ export function mapAwsError(error: unknown, context: AwsErrorContext): SecretSto
       options,
     )
   }
-  return new UnknownSecretStoreError(`${context.operation} failed with ${name}`, options)
+  return unknownError(error, classify, name)
 }

@@ -1,3 +1,3 @@
 export { AWSSecretStore, BATCH_GET_MAX_IDS, DEFAULT_RECOVERY_WINDOW_IN_DAYS } from './aws-secret-store.js'
 export { AWS_SECRET_NAME_MAX_LENGTH, awsSecretId, isSecretArn } from './names.js'
-export type { AWSClientOptions, AWSSecretStoreConfig, AWSSecretStoreOptions, AWSSecretStoreSettings } from './types.js'
+export type { AWSClientOptions, AWSSecretStoreOptions, AWSSecretStoreSettings } from './types.js'

@@ -1,4 +1,5 @@
-import { type BackendName, parseTenantName } from '@secret-store/core'
+import type { BackendName } from '@secret-store/core'
+import { parseTenantName } from '@secret-store/core/adapter'
 
 /** AWS Secrets Manager's longest secret name. */
 export const AWS_SECRET_NAME_MAX_LENGTH = 512

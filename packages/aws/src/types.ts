@@ -23,11 +23,11 @@ export interface AWSSecretStoreSettings {
    */
   recoveryWindowInDays?: number
   /**
-   * Delete without a recovery window (`ForceDeleteWithoutRecovery`) on every `removeSecret`.
-   * `removeSecret(name, { purge })` overrides it per call.
+   * Delete without a recovery window (`ForceDeleteWithoutRecovery`) on every `removeSecret`; the
+   * shared option described in `@secret-store/core`. `removeSecret(name, { purge })` overrides it per call.
    * @default false
    */
-  forceDelete?: boolean
+  purgeOnRemove?: boolean
 }
 
 /** A ready client, or what it takes to make one; never both. */
@@ -56,11 +56,8 @@ export type AWSClientOptions =
       clientConfig?: SecretsManagerClientConfig
     }
 
-/** What the store keeps under `config` in the base class. */
-export type AWSSecretStoreConfig = AWSSecretStoreSettings & AWSClientOptions
-
 /**
- * Options of `new AWSSecretStore(...)`: the base flags (`enableGet`, `enableSet`, `enableRemove`,
- * `logger`, `cache`, `maxConcurrency`), the store settings and the client, all flat.
+ * Options of `new AWSSecretStore(...)`: the options every store shares (see `@secret-store/core`), the
+ * store settings and the client, all flat.
  */
-export type AWSSecretStoreOptions = StoreBaseOptions & AWSSecretStoreConfig
+export type AWSSecretStoreOptions = StoreBaseOptions & AWSSecretStoreSettings & AWSClientOptions

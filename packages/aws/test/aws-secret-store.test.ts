@@ -4,7 +4,8 @@ import {
   ListSecretVersionIdsCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager'
-import { DEFAULT_CAPABILITIES, mapWithConcurrency, type StoreBaseOptions } from '@secret-store/core'
+import type { StoreBaseOptions } from '@secret-store/core'
+import { DEFAULT_CAPABILITIES, mapWithConcurrency } from '@secret-store/core/adapter'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { AWSSecretStore, type AWSSecretStoreSettings } from '../src/index.js'
 import {
@@ -64,14 +65,13 @@ describe('construction', () => {
       ...DEFAULT_CAPABILITIES,
       batchReads: true,
       recoverableDelete: true,
-      binary: true,
     })
     await secretStore.destroy()
     expect(secretStore.destroyed).toBe(true)
   })
 
-  it('declares no recoverable delete when forceDelete is on', async () => {
-    const store = new AWSSecretStore({ region: 'us-east-1', forceDelete: true })
+  it('declares no recoverable delete when purgeOnRemove is on', async () => {
+    const store = new AWSSecretStore({ region: 'us-east-1', purgeOnRemove: true })
     expect(store.capabilities.recoverableDelete).toBe(false)
     await store.destroy()
   })
@@ -391,14 +391,14 @@ describe('removeSecret', () => {
     expect(await door().isRecoverable(b)).toBe(true)
   })
 
-  it('force-deletes with the forceDelete option or removeSecret(name, { purge: true })', async () => {
+  it('force-deletes with the purgeOnRemove option or removeSecret(name, { purge: true })', async () => {
     const [a, b, c] = [uniqueName('a'), uniqueName('b'), uniqueName('c')]
     await seed([
       [a, 'value-a'],
       [b, 'value-b'],
       [c, 'value-c'],
     ])
-    const force = setup({ forceDelete: true })
+    const force = setup({ purgeOnRemove: true })
     await force.store.removeSecret(a)
     await force.store.removeSecret(c, { purge: false })
     const purge = setup()

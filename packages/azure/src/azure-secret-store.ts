@@ -2,17 +2,15 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity'
 import { SecretClient } from '@azure/keyvault-secrets'
 import {
-  DEFAULT_CAPABILITIES,
   type RemoveSecretOptions,
   type SecretOperation,
   SecretStoreBaseClass,
-  type SecretStoreCapabilities,
   type SecretStoreError,
-  type SplitStoreOptions,
-  splitStoreOptions,
 } from '@secret-store/core'
+import { type SplitStoreOptions, splitStoreOptions } from '@secret-store/core/adapter'
 import { mapAzureError, restStatus } from './errors.js'
 import { keyVaultName } from './names.js'
+import { keyVaultResponseGuard } from './response-guard.js'
 import type { AzureSecretClient, AzureSecretStoreOptions, AzureStoreSettings } from './types.js'
 
 const STORE_NAME = 'AzureSecretStore'
@@ -39,7 +37,7 @@ const CLIENT_METHODS = [
  * @example
  * const secretStore = new AzureSecretStore({ vaultUrl: 'https://my-vault.vault.azure.net' })
  */
-export class AzureSecretStore extends SecretStoreBaseClass<AzureStoreSettings> {
+export class AzureSecretStore extends SecretStoreBaseClass<Record<string, never>> {
   readonly #client: AzureSecretClient
   readonly #purge: boolean
   readonly #intervalInMs: number
@@ -47,29 +45,32 @@ export class AzureSecretStore extends SecretStoreBaseClass<AzureStoreSettings> {
   constructor(options: AzureSecretStoreOptions) {
     const { base, own: azure } = splitStoreOptions(options ?? ({} as AzureSecretStoreOptions))
     const settings = resolveSettings(azure)
-    super(STORE_NAME, { ...base, config: settings })
+    // The settings and credentials stay in private fields, never in the base config.
+    super(STORE_NAME, { ...base, config: {} })
     this.#client =
       azure.client ??
-      new SecretClient(settings.vaultUrl, azure.credential ?? lazyDefaultAzureCredential(), azure.clientOptions)
+      new SecretClient(settings.vaultUrl, azure.credential ?? lazyDefaultAzureCredential(), {
+        ...azure.clientOptions,
+        additionalPolicies: [
+          ...(azure.clientOptions?.additionalPolicies ?? []),
+          { policy: keyVaultResponseGuard() as never, position: 'perCall' },
+        ],
+      })
     this.#purge = settings.purgeOnRemove
     this.#intervalInMs = settings.intervalInMs
   }
 
   /** Deletes are recoverable (Key Vault soft delete) unless the store purges; values up to 25 KB. */
-  override get capabilities(): SecretStoreCapabilities {
-    return { ...DEFAULT_CAPABILITIES, recoverableDelete: !this.#purge, maxValueBytes: MAX_VALUE_BYTES }
+  protected override get backendCapabilities() {
+    return { recoverableDelete: !this.#purge, maxValueBytes: MAX_VALUE_BYTES }
   }
 
   protected override backendName(name: string) {
     return keyVaultName(name)
   }
 
-  protected async getSecretImpl<Names extends string[]>(...names: Names): Promise<Record<string, string | undefined>> {
-    // The base class hands over one name at a time, at most `maxConcurrency` at once.
-    // No prototype: `__proto__` is a valid secret name.
-    const result: Record<string, string | undefined> = Object.create(null)
-    for (const name of names) result[name] = await this.#read(name)
-    return result
+  protected async getSecretImpl(name: string): Promise<string | undefined> {
+    return this.#read(name)
   }
 
   protected async setSecretImpl(name: string, value: string): Promise<void> {
@@ -101,11 +102,6 @@ export class AzureSecretStore extends SecretStoreBaseClass<AzureStoreSettings> {
     secretName: string | undefined,
   ): SecretStoreError {
     return this.#map(error, operation, secretName)
-  }
-
-  /** Wipes the cache. The `SecretClient` holds no timers or sockets that need closing. */
-  override async destroy(): Promise<void> {
-    await super.destroy()
   }
 
   async #read(name: string): Promise<string | undefined> {

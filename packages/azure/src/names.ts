@@ -1,4 +1,5 @@
-import { type BackendName, parseTenantName } from '@secret-store/core'
+import type { BackendName } from '@secret-store/core'
+import { parseTenantName } from '@secret-store/core/adapter'
 
 /** Key Vault's limit on secret names. */
 export const KEY_VAULT_NAME_MAX_LENGTH = 127

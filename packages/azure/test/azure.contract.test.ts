@@ -1,9 +1,10 @@
-import { registerContractSuite } from '@secret-store/testkit'
+import { type FaultProxy, freeLoopbackPort, registerContractSuite, startFaultProxy } from '@secret-store/testkit'
 import { afterAll, beforeAll } from 'vitest'
 import { AzureSecretStore } from '../src/index.js'
 import {
   type Backend,
   clientOptions,
+  guardedClientOptions,
   keyVaultBackdoor,
   rawClient,
   startBackend,
@@ -14,12 +15,22 @@ import {
 // LOWKEY_VAULT_JAR points at its jar (a choice of backend, not a skip).
 const backendName = process.env.LOWKEY_VAULT_JAR ? 'Lowkey Vault' : 'the loopback Key Vault fake'
 let backend: Backend
+// The stores under test reach the backend through a TLS fault proxy that counts their reads.
+let proxy: FaultProxy
+let closedPort: number
+// Authenticated GETs of a secret: the client's first request is an unauthenticated probe for the challenge.
+const isSecretRead = (request: { method: string; path: string; headers: Record<string, unknown> }) =>
+  request.method === 'GET' && request.path.startsWith('/secrets/') && request.headers.authorization !== undefined
+const credential = staticCredential('contract-suite-bearer-token-0123456789')
 
 beforeAll(async () => {
   backend = await startBackend()
+  proxy = await startFaultProxy({ target: backend.vaultUrl, targetCa: backend.ca, tls: true, isRead: isSecretRead })
+  closedPort = await freeLoopbackPort()
 })
 
 afterAll(async () => {
+  await proxy?.close()
   await backend?.stop()
 })
 
@@ -38,28 +49,44 @@ const names = {
 }
 
 const connection = () => ({
-  vaultUrl: backend.vaultUrl,
-  credential: staticCredential(),
-  clientOptions: clientOptions(backend),
+  vaultUrl: proxy.url,
+  credential,
+  clientOptions: clientOptions({ ca: proxy.ca as string }),
   intervalInMs: 10,
 })
 
+const shared = {
+  backdoor: () => ({
+    ...keyVaultBackdoor(rawClient(backend)),
+    requestStats: proxy.requestStats,
+    resetRequestStats: proxy.resetRequestStats,
+  }),
+  faults: () => proxy,
+  faultTargets: { isRead: isSecretRead },
+  credentials: [credential.token],
+  createUnreachableStore: (options: object) =>
+    new AzureSecretStore({ ...options, ...connection(), vaultUrl: `https://127.0.0.1:${closedPort}` }),
+  names,
+}
+
 registerContractSuite({
   name: `AzureSecretStore with recoverable deletes on ${backendName}`,
+  ...shared,
   createStore: (options) => new AzureSecretStore({ ...options, ...connection() }),
-  backdoor: () => keyVaultBackdoor(rawClient(backend)),
-  names,
 })
 
 registerContractSuite({
+  ...shared,
   name: `AzureSecretStore with purgeOnRemove and an injected SecretClient on ${backendName}`,
   createStore: (options) =>
     new AzureSecretStore({
       ...options,
-      client: rawClient(backend, staticCredential()),
+      client: rawClient(
+        { vaultUrl: proxy.url, ca: proxy.ca as string },
+        credential,
+        guardedClientOptions({ ca: proxy.ca as string }),
+      ),
       purgeOnRemove: true,
       intervalInMs: 10,
     }),
-  backdoor: () => keyVaultBackdoor(rawClient(backend)),
-  names,
 })

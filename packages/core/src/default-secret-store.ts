@@ -46,11 +46,8 @@ export class DefaultSecretStore extends SecretStoreBaseClass<Record<string, stri
     }
   }
 
-  protected async getSecretImpl<Names extends string[]>(...names: Names) {
-    // No prototype: `__proto__` is a valid secret name.
-    const result: Record<string, string | undefined> = Object.create(null)
-    for (const name of names) result[name] = this.#values.get(name)
-    return result
+  protected async getSecretImpl(name: string) {
+    return this.#values.get(name)
   }
 
   protected async setSecretImpl(name: string, value: string) {

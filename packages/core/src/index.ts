@@ -1,8 +1,7 @@
+// What a service author uses. Helpers for adapter authors live in `@secret-store/core/adapter`.
 export type { BindSecretsOptions, ScopedSecretStore } from './bind-secrets.js'
 export { bindSecrets } from './bind-secrets.js'
-export type { CacheEntry, ResolvedCacheOptions } from './cache.js'
 export { DEFAULT_CACHE_MAX_ENTRIES, DEFAULT_CACHE_TTL_MS } from './cache.js'
-export { mapWithConcurrency } from './concurrency.js'
 export type { DefaultSecretStoreOptions } from './default-secret-store.js'
 export { DefaultSecretStore } from './default-secret-store.js'
 export type { SecretStoreErrorCode, SecretStoreErrorOptions } from './errors.js'
@@ -19,24 +18,10 @@ export {
   UnknownSecretStoreError,
 } from './errors.js'
 export type { BackendName, InvalidBackendName } from './names.js'
-export {
-  parseTenantName,
-  pathNameProblem,
-  printableName,
-  SECRET_NAME_MAX_LENGTH,
-  secretNameProblem,
-  TENANT_ID_PATTERN,
-} from './names.js'
-export type { RemoveSecretOptions } from './secret-store-base-class.js'
-export {
-  DEFAULT_CAPABILITIES,
-  DEFAULT_MAX_CONCURRENCY,
-  SecretStoreBaseClass,
-  SPAN_ATTRIBUTES,
-  SPAN_NAMES,
-} from './secret-store-base-class.js'
-export type { SplitStoreOptions } from './store-options.js'
-export { splitStoreOptions } from './store-options.js'
+export { printableName, SECRET_NAME_MAX_LENGTH, secretNameProblem, TENANT_ID_PATTERN } from './names.js'
+export type { RemoveSecretOptions, SecretRead } from './secret-store-base-class.js'
+export { SecretStoreBaseClass } from './secret-store-base-class.js'
+export { SPAN_ATTRIBUTES, SPAN_NAMES } from './tracing.js'
 export type {
   CacheOptions,
   SecretOperation,

@@ -69,10 +69,8 @@ export interface SecretStoreCapabilities {
   writes: boolean
   /** A plain `removeSecret` leaves the secret recoverable on the backend. @default false */
   recoverableDelete: boolean
-  /** Several names are fetched in fewer requests than names. @default false */
+  /** Several names are fetched in fewer requests than names (the store has a batch read hook). @default false */
   batchReads: boolean
-  /** Binary secrets are returned in a documented string form. @default false */
-  binary: boolean
   /** Largest value `setSecret` accepts, in UTF-8 bytes. @default 65536 */
   maxValueBytes: number
 }

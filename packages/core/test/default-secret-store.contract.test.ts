@@ -1,20 +1,14 @@
 import { DefaultSecretStore } from '@secret-store/core'
-import { ANY_STRING_NAMES, registerContractSuite } from '@secret-store/testkit'
+import { ANY_STRING_NAMES, memoryBackend, registerContractSuite } from '@secret-store/testkit'
 
-// The back door is the map behind the store, shared with every store the suite creates.
-const map = new Map<string, string>()
+// The store's map counts reads and injects faults like a network client; the back door reads it directly.
+const backend = memoryBackend()
 
 registerContractSuite({
   name: 'DefaultSecretStore',
-  createStore: (options) => new DefaultSecretStore({ ...options, map }),
-  backdoor: {
-    get: async (name) => map.get(name),
-    set: async (name, value) => {
-      map.set(name, value)
-    },
-    remove: async (name) => {
-      map.delete(name)
-    },
-  },
+  createStore: (options) => new DefaultSecretStore({ ...options, map: backend.map }),
+  createUnreachableStore: (options) => new DefaultSecretStore({ ...options, map: backend.unreachableMap }),
+  backdoor: backend.backdoor,
+  faults: backend.faults,
   names: { brownfield: ANY_STRING_NAMES },
 })

@@ -1,4 +1,5 @@
-import { type SecretStoreLogger, type StoreBaseOptions, splitStoreOptions } from '@secret-store/core'
+import type { SecretStoreLogger, StoreBaseOptions } from '@secret-store/core'
+import { splitStoreOptions } from '@secret-store/core/adapter'
 import { describe, expect, expectTypeOf, it } from 'vitest'
 
 const logger: SecretStoreLogger = { debug() {}, info() {}, warn() {}, error() {} }

@@ -1,4 +1,5 @@
-import { parseTenantName, secretNameProblem } from '@secret-store/core'
+import { secretNameProblem } from '@secret-store/core'
+import { parseTenantName } from '@secret-store/core/adapter'
 import { describe, expect, it } from 'vitest'
 import { ALPHANUMERIC, checkTenantIsolation, randomNames } from '../src/index.js'
 

@@ -1,10 +1,5 @@
-import {
-  type BackendName,
-  InvalidSecretNameError,
-  pathNameProblem,
-  printableName,
-  secretNameProblem,
-} from '@secret-store/core'
+import { type BackendName, InvalidSecretNameError, printableName, secretNameProblem } from '@secret-store/core'
+import { pathNameProblem } from '@secret-store/core/adapter'
 
 const STORE_NAME = 'VaultSecretStore'
 

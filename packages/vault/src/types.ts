@@ -63,7 +63,7 @@ export interface VaultKvOptions {
    * `removeSecret(name, { purge })` overrides it per call. On KV v1 every delete is final.
    * @default false
    */
-  purge?: boolean
+  purgeOnRemove?: boolean
   /**
    * KV v2 only: send check-and-set with every write, set to the version read just before it (0 for a
    * new secret). Required on mounts with `cas_required`; a concurrent writer makes the write fail with
@@ -147,7 +147,7 @@ export interface VaultStoreSettings {
   prefix: string | undefined
   kvVersion: KvVersion
   field: string
-  purge: boolean
+  purgeOnRemove: boolean
   cas: boolean
   auth: 'token' | 'appRole'
   injectedClient: boolean

@@ -1,38 +1,17 @@
 import {
-  DEFAULT_CAPABILITIES,
   InvalidSecretValueError,
-  mapWithConcurrency,
   NotSupportedError,
   type RemoveSecretOptions,
   type SecretOperation,
   SecretStoreBaseClass,
-  type SecretStoreCapabilities,
   type SecretStoreError,
-  type SplitStoreOptions,
-  splitStoreOptions,
 } from '@secret-store/core'
-import nodeVault from 'node-vault'
+import { splitStoreOptions } from '@secret-store/core/adapter'
 import { AppRoleSession } from './auth.js'
 import { isNoRoute, mapVaultError, vaultStatus } from './errors.js'
-import { encodeSegments, normalizeFolder, vaultSecretPath } from './names.js'
-import type {
-  KvVersion,
-  VaultAppRoleOptions,
-  VaultClient,
-  VaultRequestOptions,
-  VaultSecretStoreOptions,
-  VaultStoreSettings,
-} from './types.js'
-
-const STORE_NAME = 'VaultSecretStore'
-const DEFAULT_MOUNT = 'secret'
-const DEFAULT_FIELD = 'value'
-const DEFAULT_TIMEOUT_MS = 10_000
-
-const RECOVERABLE_CAPABILITIES: SecretStoreCapabilities = Object.freeze({
-  ...DEFAULT_CAPABILITIES,
-  recoverableDelete: true,
-})
+import { encodeSegments, vaultSecretPath } from './names.js'
+import { createClient, resolveOptions, STORE_NAME } from './options.js'
+import type { VaultClient, VaultRequestOptions, VaultSecretStoreOptions } from './types.js'
 
 /**
  * A secret store on HashiCorp Vault or OpenBao KV (v2 by default, v1 too), through node-vault.
@@ -46,7 +25,7 @@ const RECOVERABLE_CAPABILITIES: SecretStoreCapabilities = Object.freeze({
  *   mount: 'secret',
  * })
  */
-export class VaultSecretStore extends SecretStoreBaseClass<VaultStoreSettings> {
+export class VaultSecretStore extends SecretStoreBaseClass<Record<string, never>> {
   readonly #client: VaultClient
   readonly #session: AppRoleSession | undefined
   /** The mount as configured (for messages) and encoded (for paths). */
@@ -54,7 +33,7 @@ export class VaultSecretStore extends SecretStoreBaseClass<VaultStoreSettings> {
   readonly #mountPath: string
   readonly #prefixPath: string | undefined
   readonly #field: string
-  readonly #purge: boolean
+  readonly #purgeOnRemove: boolean
   readonly #cas: boolean
   #kvVersion: 1 | 2 | undefined
   #detecting: Promise<1 | 2> | undefined
@@ -62,7 +41,8 @@ export class VaultSecretStore extends SecretStoreBaseClass<VaultStoreSettings> {
   constructor(options: VaultSecretStoreOptions = {}) {
     const { base, own: vault } = splitStoreOptions(options)
     const resolved = resolveOptions(vault)
-    super(STORE_NAME, { ...base, config: resolved.settings })
+    // The settings and credentials stay in private fields, never in the base config.
+    super(STORE_NAME, { ...base, config: {} })
 
     const { settings, appRole } = resolved
     this.#client = vault.client ?? createClient(settings, vault.token, vault.requestTimeoutMs)
@@ -79,31 +59,25 @@ export class VaultSecretStore extends SecretStoreBaseClass<VaultStoreSettings> {
     this.#mountPath = encodeSegments(settings.mount)
     this.#prefixPath = settings.prefix === undefined ? undefined : encodeSegments(settings.prefix)
     this.#field = settings.field
-    this.#purge = settings.purge
+    this.#purgeOnRemove = settings.purgeOnRemove
     this.#cas = settings.cas
     this.#kvVersion = settings.kvVersion === 'auto' ? undefined : settings.kvVersion
   }
 
   /**
-   * Soft delete on KV v2 (unless `purge` is set) is recoverable. With `kvVersion: 'auto'` this is known
-   * only after the first request has detected the version; until then it reports `false`.
+   * Soft delete on KV v2 (unless `purgeOnRemove` is set) is recoverable. With `kvVersion: 'auto'` this is
+   * known only after the first request has detected the version; until then it reports `false`.
    */
-  override get capabilities(): SecretStoreCapabilities {
-    return this.#kvVersion === 2 && !this.#purge ? RECOVERABLE_CAPABILITIES : DEFAULT_CAPABILITIES
+  protected override get backendCapabilities() {
+    return { recoverableDelete: this.#kvVersion === 2 && !this.#purgeOnRemove }
   }
 
   protected override backendName(name: string) {
     return vaultSecretPath(name)
   }
 
-  protected async getSecretImpl<Names extends string[]>(...names: Names): Promise<Record<string, string | undefined>> {
-    const version = await this.#version('get', names.length === 1 ? names[0] : undefined)
-    // No prototype: `__proto__` is a valid secret name.
-    const result: Record<string, string | undefined> = Object.create(null)
-    await mapWithConcurrency(names, this.maxConcurrency, async (name) => {
-      result[name] = await this.#readOne(name, version)
-    })
-    return result
+  protected async getSecretImpl(name: string): Promise<string | undefined> {
+    return this.#readOne(name, await this.#version('get', name))
   }
 
   protected async setSecretImpl(name: string, value: string): Promise<void> {
@@ -126,7 +100,7 @@ export class VaultSecretStore extends SecretStoreBaseClass<VaultStoreSettings> {
 
   protected async removeSecretImpl(name: string, options?: RemoveSecretOptions): Promise<void> {
     const version = await this.#version('remove', name)
-    const purge = options?.purge ?? this.#purge
+    const purge = options?.purge ?? this.#purgeOnRemove
     const path = this.#path(name, version, purge ? 'metadata' : 'data')
     try {
       await this.#call((request) => this.#client.delete(path, request))
@@ -145,10 +119,9 @@ export class VaultSecretStore extends SecretStoreBaseClass<VaultStoreSettings> {
     return mapVaultError(error, { store: this.name, operation, secretName, mount: this.#mount })
   }
 
-  /** Stops the AppRole renewal timer, then wipes the cache. An injected client is left as it is. */
-  override async destroy(): Promise<void> {
+  /** Stops the AppRole renewal timer. An injected client is left as it is. */
+  protected override async closeImpl(): Promise<void> {
     this.#session?.destroy()
-    await super.destroy()
   }
 
   async #readOne(name: string, version: 1 | 2): Promise<string | undefined> {
@@ -233,79 +206,7 @@ export class VaultSecretStore extends SecretStoreBaseClass<VaultStoreSettings> {
   }
 }
 
-interface ResolvedOptions {
-  settings: VaultStoreSettings
-  appRole: VaultAppRoleOptions | undefined
-  appRoleMountPath: string
-}
-
-type VaultOnlyOptions = SplitStoreOptions<VaultSecretStoreOptions>['own']
-
-/** Checks the options (also for callers without types) and splits off the credentials. */
-function resolveOptions(vault: VaultOnlyOptions): ResolvedOptions {
-  const fail = (message: string): never => {
-    throw new TypeError(`${STORE_NAME}: ${message}`)
-  }
-  const { token, appRole, client } = vault
-  if (token !== undefined && appRole !== undefined) fail('pass either token or appRole, not both')
-  if (client !== undefined) {
-    if (token !== undefined) fail('pass either client or token: an injected client carries its own token')
-    if (vault.endpoint !== undefined || vault.namespace !== undefined || vault.requestTimeoutMs !== undefined) {
-      fail('endpoint, namespace and requestTimeoutMs belong to the injected client')
-    }
-    for (const method of ['read', 'write', 'delete'] as const) {
-      if (typeof client[method] !== 'function') fail(`client has no ${method}() method`)
-    }
-  }
-  if (token !== undefined && typeof token !== 'string') fail('token must be a string')
-  if (appRole !== undefined) {
-    if (typeof appRole.roleId !== 'string' || appRole.roleId === '') fail('appRole.roleId must be a non-empty string')
-    if (typeof appRole.secretId !== 'string' || appRole.secretId === '') {
-      fail('appRole.secretId must be a non-empty string')
-    }
-  }
-  const kvVersion: KvVersion = vault.kvVersion ?? 2
-  if (kvVersion !== 1 && kvVersion !== 2 && kvVersion !== 'auto') fail("kvVersion must be 1, 2 or 'auto'")
-  const field = vault.field ?? DEFAULT_FIELD
-  if (typeof field !== 'string' || field === '') fail('field must be a non-empty string')
-  const cas = vault.cas ?? false
-  if (cas && kvVersion === 1) fail('cas needs KV v2')
-  const timeout = vault.requestTimeoutMs
-  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
-    fail('requestTimeoutMs must be a positive number')
-  }
-  return {
-    settings: {
-      endpoint: vault.endpoint,
-      namespace: vault.namespace,
-      mount: normalizeFolder(vault.mount ?? DEFAULT_MOUNT, 'mount'),
-      prefix: vault.prefix === undefined ? undefined : normalizeFolder(vault.prefix, 'prefix'),
-      kvVersion,
-      field,
-      purge: vault.purge ?? false,
-      cas,
-      auth: appRole === undefined ? 'token' : 'appRole',
-      injectedClient: client !== undefined,
-    },
-    appRole,
-    appRoleMountPath: normalizeFolder(appRole?.mountPath ?? 'approle', 'appRole.mountPath'),
-  }
-}
-
-function createClient(settings: VaultStoreSettings, token: string | undefined, timeoutMs: number | undefined) {
-  const client = nodeVault({
-    endpoint: settings.endpoint,
-    namespace: settings.namespace,
-    token: settings.auth === 'token' ? token : undefined,
-    requestOptions: { timeout: timeoutMs ?? DEFAULT_TIMEOUT_MS },
-    // node-vault's debug output prints request bodies, i.e. secret values: keep it off for this client.
-    debug: () => {},
-  })
-  // In AppRole mode every request carries the session's token; don't let node-vault fall back to VAULT_TOKEN.
-  if (settings.auth === 'appRole') client.token = ''
-  return client
-}
-
+/** A property of an untyped JSON body, or `undefined`. */
 function field(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined
 }

@@ -79,7 +79,7 @@ describe('error mapping against a stub Vault', () => {
     for (const error of errors) {
       expect(error).toBeInstanceOf(AccessDeniedError)
       expect(error.retryable).toBe(false)
-      expect(error.message).toContain('permission denied')
+      expect(error.message).toContain('Vault answered 403')
     }
   })
 
@@ -143,7 +143,7 @@ describe('error mapping against a stub Vault', () => {
     const s = new VaultSecretStore({ endpoint, appRole: { roleId: 'role', secretId } })
     const error = await failure(s.getSecret('app/key'))
     expect(error).toBeInstanceOf(UnavailableError)
-    expect(error.message).toContain('AppRole login failed')
+    expect(error.message).toContain('AppRole login')
     expect(inspect(error, { depth: 10, showHidden: true })).not.toContain(secretId)
     await s.destroy()
   })

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util'
-import { DEFAULT_CAPABILITIES, type SecretStore } from '@secret-store/core'
+import type { SecretStore } from '@secret-store/core'
+import { DEFAULT_CAPABILITIES } from '@secret-store/core/adapter'
 import { describe, expect, it } from 'vitest'
 import { type VaultClient, VaultSecretStore, type VaultSecretStoreOptions } from '../src/index.js'
 
@@ -30,7 +31,7 @@ describe('VaultSecretStore options', () => {
   it('declares recoverable deletes only for KV v2 without purge', async () => {
     const stores = [
       new VaultSecretStore({ token: TOKEN }),
-      new VaultSecretStore({ token: TOKEN, purge: true }),
+      new VaultSecretStore({ token: TOKEN, purgeOnRemove: true }),
       new VaultSecretStore({ token: TOKEN, kvVersion: 1 }),
       // Not detected yet: nothing is claimed before the first request.
       new VaultSecretStore({ token: TOKEN, kvVersion: 'auto' }),

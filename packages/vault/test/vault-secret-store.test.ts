@@ -162,7 +162,7 @@ describe('removeSecret on KV v2', () => {
 
   it('destroys every version and the metadata with purge, as a store option or per call', async () => {
     const [a, b, c] = [unique('purge'), unique('purge'), unique('purge')]
-    const purging = makeStore({ purge: true })
+    const purging = makeStore({ purgeOnRemove: true })
     expect(purging.capabilities.recoverableDelete).toBe(false)
     for (const name of [a, b, c]) await purging.setSecret(name, 'value')
     await purging.removeSecret(a)

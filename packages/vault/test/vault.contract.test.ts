@@ -1,4 +1,4 @@
-import { registerContractSuite } from '@secret-store/testkit'
+import { type FaultProxy, freeLoopbackPort, registerContractSuite, startFaultProxy } from '@secret-store/testkit'
 import { afterAll, beforeAll } from 'vitest'
 import { VaultSecretStore } from '../src/index.js'
 import { type OpenBaoServer, startOpenBao } from './support/openbao.js'
@@ -8,9 +8,18 @@ import { createAppRole, kvBackdoor, mountKv, type RawClient, rawClient } from '.
 let server: OpenBaoServer
 let admin: RawClient
 let appRole: { roleId: string; secretId: string }
+// The stores under test reach OpenBao through a fault proxy that counts their reads; the back door goes direct.
+let proxy: FaultProxy
+let closedPort: number
+
+/** Reads of secret values: GETs under the KV mounts (not AppRole logins or version detection). */
+const isKvRead = (request: { method: string; path: string }) =>
+  request.method === 'GET' && /^\/v1\/(secret|kv1)\//.test(request.path)
 
 beforeAll(async () => {
   server = await startOpenBao()
+  proxy = await startFaultProxy({ target: server.endpoint, isRead: isKvRead })
+  closedPort = await freeLoopbackPort()
   admin = rawClient(server.endpoint, server.rootToken)
   await mountKv(admin, 'kv1', 1)
   await admin.write('sys/policies/acl/contract-app', {
@@ -21,7 +30,21 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  await proxy?.close()
   await server?.stop()
+})
+
+const shared = {
+  faults: () => proxy,
+  faultTargets: { isRead: isKvRead },
+  credentials: () => [server.rootToken, appRole.secretId],
+  createUnreachableStore: (options: object) =>
+    new VaultSecretStore({ ...options, endpoint: `http://127.0.0.1:${closedPort}`, token: server.rootToken }),
+}
+const counted = <T extends object>(door: T) => ({
+  ...door,
+  requestStats: proxy.requestStats,
+  resetRequestStats: proxy.resetRequestStats,
 })
 
 // Paths as Vault users write them: folders, `:` and `@`, dots, spaces and non-ASCII characters.
@@ -38,37 +61,40 @@ const names = {
 }
 
 registerContractSuite({
+  ...shared,
   name: 'VaultSecretStore on KV v2',
   createStore: (options) =>
-    new VaultSecretStore({ ...options, endpoint: server.endpoint, token: server.rootToken, mount: 'secret' }),
-  backdoor: () => kvBackdoor(admin, 'secret', 2),
+    new VaultSecretStore({ ...options, endpoint: proxy.url, token: server.rootToken, mount: 'secret' }),
+  backdoor: () => counted(kvBackdoor(admin, 'secret', 2)),
   names,
 })
 
 registerContractSuite({
+  ...shared,
   name: 'VaultSecretStore on KV v1',
   createStore: (options) =>
     new VaultSecretStore({
       ...options,
-      endpoint: server.endpoint,
+      endpoint: proxy.url,
       token: server.rootToken,
       mount: 'kv1',
       kvVersion: 1,
     }),
-  backdoor: () => kvBackdoor(admin, 'kv1', 1),
+  backdoor: () => counted(kvBackdoor(admin, 'kv1', 1)),
   names,
 })
 
 registerContractSuite({
+  ...shared,
   name: 'VaultSecretStore on KV v2 with AppRole, a prefix and a custom field',
   createStore: (options) =>
     new VaultSecretStore({
       ...options,
-      endpoint: server.endpoint,
+      endpoint: proxy.url,
       appRole,
       prefix: 'contract-app',
       field: 'secret',
     }),
-  backdoor: () => kvBackdoor(admin, 'secret', 2, { prefix: 'contract-app', field: 'secret' }),
+  backdoor: () => counted(kvBackdoor(admin, 'secret', 2, { prefix: 'contract-app', field: 'secret' })),
   names,
 })

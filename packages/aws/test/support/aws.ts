@@ -54,7 +54,9 @@ export async function describe(raw: SecretsManagerClient, awsName: string): Prom
  * The contract suite's back door on the raw SDK client. It takes the names the store is given and
  * applies the adapter's name mapping itself (only the tenant form changes).
  */
-export function createBackdoor(raw: SecretsManagerClient): Required<ContractBackdoor> {
+export function createBackdoor(
+  raw: SecretsManagerClient,
+): Omit<Required<ContractBackdoor>, 'requestStats' | 'resetRequestStats'> {
   return {
     async get(name) {
       try {
@@ -222,6 +224,10 @@ export function scriptBackend(
   }
   client.middlewareStack.add(middleware, { step: 'initialize', priority: 'low', name: 'scriptBackend' })
 }
+
+/** Whether a request through the fault proxy reads secret values (`GetSecretValue`, `BatchGetSecretValue`). */
+export const isAwsRead = (request: { headers: Record<string, unknown> }): boolean =>
+  /^secretsmanager\.(Batch)?GetSecretValue$/.test(String(request.headers['x-amz-target'] ?? ''))
 
 /** Names as AWS users write them, for the contract suite's brownfield section. */
 export function awsBrownfieldNames(raw: () => SecretsManagerClient): Array<string | BrownfieldName> {

@@ -1,7 +1,7 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity'
 import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets'
 import { acceptedName, type ContractBackdoor } from '@secret-store/testkit'
-import { keyVaultName } from '../../src/index.js'
+import { keyVaultName, keyVaultResponseGuard } from '../../src/index.js'
 import { type FakeKeyVault, startKeyVaultFake } from './key-vault-fake.js'
 import { startLowkeyVault } from './lowkey.js'
 
@@ -50,6 +50,13 @@ export function clientOptions(server: { ca: string }, extra: Partial<SecretClien
   return { tlsOptions: { ca: server.ca }, disableChallengeResourceVerification: true, ...extra }
 }
 
+/** Client options for a `SecretClient` handed to the store: with the store's response guard, as the README advises. */
+export function guardedClientOptions(server: { ca: string }): SecretClientOptions {
+  return clientOptions(server, {
+    additionalPolicies: [{ policy: keyVaultResponseGuard() as never, position: 'perCall' }],
+  })
+}
+
 export function rawClient(
   server: { vaultUrl: string; ca: string },
   credential: TokenCredential = staticCredential('backdoor-token'),
@@ -78,7 +85,9 @@ const POLL = { intervalInMs: 10 }
 export const kvId = (name: string): string => acceptedName(keyVaultName(name))
 
 /** The contract suite's back door: a raw `SecretClient` that applies the store's name mapping. */
-export function keyVaultBackdoor(client: SecretClient): ContractBackdoor {
+export function keyVaultBackdoor(
+  client: SecretClient,
+): Omit<ContractBackdoor, 'requestStats' | 'resetRequestStats'> & { isRecoverable(name: string): Promise<boolean> } {
   return {
     async get(name) {
       return (await ignore404(client.getSecret(kvId(name))))?.value

@@ -80,7 +80,7 @@ export function kvBackdoor(
   mount: string,
   version: 1 | 2,
   options: { field?: string; prefix?: string } = {},
-): ContractBackdoor & { isRecoverable(name: string): Promise<boolean> } {
+): Omit<ContractBackdoor, 'requestStats' | 'resetRequestStats'> & { isRecoverable(name: string): Promise<boolean> } {
   const field = options.field ?? 'value'
   const path = (name: string, kind: 'data' | 'metadata' = 'data') =>
     version === 2

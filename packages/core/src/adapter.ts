@@ -1,0 +1,25 @@
+/**
+ * `@secret-store/core/adapter`: what an adapter author needs beyond the base class. Options splitting,
+ * bounded concurrency, the name helpers, and the one transport-level error classification every
+ * adapter shares.
+ */
+export type { CacheEntry, ResolvedCacheOptions } from './cache.js'
+export { mapWithConcurrency } from './concurrency.js'
+export { parseTenantName, pathNameProblem } from './names.js'
+export type { ResolvedStoreOptions } from './options.js'
+export { resolveStoreOptions } from './options.js'
+export { DEFAULT_CAPABILITIES } from './secret-store-base-class.js'
+export type { SplitStoreOptions } from './store-options.js'
+export { splitStoreOptions } from './store-options.js'
+export type { ClassifyContext, TransportFailure, TransportFailureKind } from './transport.js'
+export {
+  classifyTransport,
+  errorOptions,
+  isRetryableStatus,
+  parseRetryAfter,
+  retryAfterFromHeaders,
+  sanitizeCause,
+  statusOf,
+  transportFailure,
+  unknownError,
+} from './transport.js'
