@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import {
   BatchGetSecretValueCommand,
   CreateSecretCommand,
@@ -19,43 +21,20 @@ import {
   UnavailableError,
 } from '@secret-store/core'
 import { splitStoreOptions } from '@secret-store/core/adapter'
+import {
+  BATCH_GET_MAX_IDS,
+  DEFAULT_VERSION_STAGE,
+  foreignAnswer,
+  MAX_WRITE_ATTEMPTS,
+  recoveryWindow,
+  type SecretState,
+  secretValueOf,
+  stateRevealedBy,
+  WRITE_RETRIES,
+} from './answers.js'
 import { awsErrorName, isAccessDenied, isNotFound, isScheduledForDeletionError, mapAwsError } from './errors.js'
 import { awsSecretId, isSecretArn } from './names.js'
 import type { AWSSecretStoreOptions } from './types.js'
-
-/** `BatchGetSecretValue` accepts at most this many ids per request. */
-export const BATCH_GET_MAX_IDS = 20
-
-export const DEFAULT_RECOVERY_WINDOW_IN_DAYS = 30
-
-const DEFAULT_VERSION_STAGE = 'AWSCURRENT'
-const MIN_RECOVERY_WINDOW_IN_DAYS = 7
-const MAX_RECOVERY_WINDOW_IN_DAYS = 30
-// Enough for the longest legitimate path (create raced by a writer, then put on a secret that was
-// deleted meanwhile: create, put, restore + put) without letting two racing writers loop forever.
-const MAX_WRITE_ATTEMPTS = 4
-
-type SecretState = 'missing' | 'scheduledForDeletion' | 'active'
-
-interface SecretPayload {
-  SecretString?: string | undefined
-  SecretBinary?: Uint8Array | undefined
-}
-
-/** A string value as is; a binary value as base64, so binary secrets are never silently dropped. */
-function secretValueOf(payload: SecretPayload): string | undefined {
-  if (payload.SecretString !== undefined) return payload.SecretString
-  if (payload.SecretBinary !== undefined) return Buffer.from(payload.SecretBinary).toString('base64')
-  return undefined
-}
-
-/** Which state a failed write step reveals, or `undefined` when the error is a real failure. */
-function stateRevealedBy(error: unknown): SecretState | undefined {
-  if (isNotFound(error)) return 'missing'
-  if (awsErrorName(error) === 'ResourceExistsException') return 'active'
-  if (isScheduledForDeletionError(error)) return 'scheduledForDeletion'
-  return undefined
-}
 
 /**
  * A secret store on AWS Secrets Manager.
@@ -86,17 +65,7 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
     // The client options (credentials among them) stay in private fields, never in the base config.
     super('AWSSecretStore', { ...base, config: {} })
 
-    const recoveryWindowInDays = own.recoveryWindowInDays ?? DEFAULT_RECOVERY_WINDOW_IN_DAYS
-    if (
-      !Number.isInteger(recoveryWindowInDays) ||
-      recoveryWindowInDays < MIN_RECOVERY_WINDOW_IN_DAYS ||
-      recoveryWindowInDays > MAX_RECOVERY_WINDOW_IN_DAYS
-    ) {
-      throw new RangeError(
-        `recoveryWindowInDays must be a whole number from ${MIN_RECOVERY_WINDOW_IN_DAYS} to ${MAX_RECOVERY_WINDOW_IN_DAYS}`,
-      )
-    }
-    this.#recoveryWindowInDays = recoveryWindowInDays
+    this.#recoveryWindowInDays = recoveryWindow(own.recoveryWindowInDays)
     this.#purgeOnRemove = own.purgeOnRemove ?? false
     this.#versionStage = own.versionStage
     this.#versionId = own.versionId
@@ -109,7 +78,13 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
       this.#ownsClient = false
     } else {
       const { region, clientConfig } = own
-      this.#client = new SecretsManagerClient({ ...clientConfig, ...(region === undefined ? {} : { region }) })
+      // One attempt per SDK call: the store retries reads itself, under its deadline, and writes with
+      // their idempotency token (see #sendWrite); two layers of retries would multiply.
+      this.#client = new SecretsManagerClient({
+        maxAttempts: 1,
+        ...clientConfig,
+        ...(region === undefined ? {} : { region }),
+      })
       this.#ownsClient = true
     }
   }
@@ -167,11 +142,13 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
   }
 
   protected async setSecretImpl(id: string, value: string): Promise<void> {
-    const name = id
     // Describe first: AWS rejects a write to a secret scheduled for deletion, but some emulators accept
     // it and leave the secret deleted. Knowing the state, the write takes the same path everywhere.
     let state = await this.#describeState(id, 'set')
     const seen = new Set<SecretState>([state])
+    // One token for the whole write: AWS applies a CreateSecret/PutSecretValue with a token it has seen once.
+    const token = randomUUID()
+    let restored = false
     for (let attempt = 1; ; attempt++) {
       try {
         if (state === 'missing') {
@@ -182,15 +159,19 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
               secretName: printableName(id),
             })
           }
-          // The SDK fills ClientRequestToken, and its own retries reuse it: no duplicate version.
-          await this.#client.send(new CreateSecretCommand({ Name: id, SecretString: value }))
+          await this.#sendWrite(
+            () => new CreateSecretCommand({ Name: id, SecretString: value, ClientRequestToken: token }),
+          )
           return
         }
         if (state === 'scheduledForDeletion') {
-          await this.#client.send(new RestoreSecretCommand({ SecretId: id }))
+          await this.#send(new RestoreSecretCommand({ SecretId: id }))
+          restored = true
           state = 'active'
         }
-        await this.#client.send(new PutSecretValueCommand({ SecretId: id, SecretString: value }))
+        await this.#sendWrite(
+          () => new PutSecretValueCommand({ SecretId: id, SecretString: value, ClientRequestToken: token }),
+        )
         return
       } catch (err) {
         // Someone else created, deleted or purged the secret since we looked: continue from the new state.
@@ -200,13 +181,15 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
           seen.add(revealed)
           continue
         }
-        const context = { store: this.name, operation: 'set' as const, secretName: name }
+        // A secret restored for this write goes back to being deleted: a failed write never revives it.
+        if (restored) await this.#delete(id, false).catch(() => {})
+        const context = { store: this.name, operation: 'set' as const, secretName: id }
         if (revealed !== undefined && seen.has('missing') && seen.has('scheduledForDeletion')) {
           // AWS releases a force-deleted name asynchronously: for a few seconds it is neither usable nor gone.
-          throw new UnavailableError('the name was force-deleted moments ago and is not free yet; retry shortly', {
-            ...context,
-            cause: err,
-          })
+          throw new UnavailableError(
+            'the name was force-deleted moments ago and is not free yet; retry shortly',
+            context,
+          )
         }
         throw mapAwsError(err, { ...context, scheduledForDeletion: seen.has('scheduledForDeletion') })
       }
@@ -225,7 +208,7 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
       if (!purge) return
       // AWS force-deletes a scheduled secret directly; should it refuse, restore it first.
       try {
-        await this.#client.send(new RestoreSecretCommand({ SecretId: id }))
+        await this.#send(new RestoreSecretCommand({ SecretId: id }))
         await this.#delete(id, true)
       } catch (inner) {
         if (isNotFound(inner)) return
@@ -239,6 +222,27 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
     }
   }
 
+  /** Sends a command under the current attempt's abort signal. */
+  readonly #send = ((command: Parameters<SecretsManagerClient['send']>[0]) =>
+    this.#client.send(command, { abortSignal: this.abortSignal })) as SecretsManagerClient['send']
+
+  /**
+   * Sends a write that carries a `ClientRequestToken`, retrying it on retryable failures: AWS applies a
+   * token once, so a retry after a lost answer cannot write a second version.
+   */
+  async #sendWrite(command: () => CreateSecretCommand | PutSecretValueCommand): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.#send(command() as never)
+        return
+      } catch (err) {
+        const retryable = mapAwsError(err, { store: this.name, operation: 'set', secretName: undefined }).retryable
+        if (!retryable || attempt + 1 >= WRITE_RETRIES || this.abortSignal?.aborted) throw err
+        await sleep(Math.random() * 100 * 2 ** attempt)
+      }
+    }
+  }
+
   #pinsVersion(): boolean {
     return this.#versionId !== undefined || (this.#versionStage ?? DEFAULT_VERSION_STAGE) !== DEFAULT_VERSION_STAGE
   }
@@ -246,11 +250,14 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
   async #getOne(id: string): Promise<string | undefined> {
     const name = id
     try {
-      const output = await this.#client.send(
+      const output = await this.#send(
         new GetSecretValueCommand({ SecretId: id, VersionStage: this.#versionStage, VersionId: this.#versionId }),
       )
+      // AWS always names the secret it answers for; an answer without a name (an empty 200) is not AWS's.
+      if (output.Name === undefined && output.ARN === undefined) throw foreignAnswer(this.name, id)
       return secretValueOf(output)
     } catch (err) {
+      if (err instanceof UnavailableError) throw err
       if (isNotFound(err) || (await this.#isScheduledForDeletion(id, err, 'get'))) return undefined
       throw mapAwsError(err, { store: this.name, operation: 'get', secretName: name })
     }
@@ -258,7 +265,8 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
 
   async #getBatch(names: readonly string[], into: Map<string, string | undefined>): Promise<void> {
     const byId = new Set(names)
-    const output = await this.#client.send(new BatchGetSecretValueCommand({ SecretIdList: names.slice() }))
+    const output = await this.#send(new BatchGetSecretValueCommand({ SecretIdList: names.slice() }))
+    if (output.SecretValues === undefined && output.Errors === undefined) throw foreignAnswer(this.name, undefined)
     const unanswered = new Set(names)
 
     for (const entry of output.SecretValues ?? []) {
@@ -303,7 +311,7 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
   async #describeState(id: string, operation: SecretOperation): Promise<SecretState> {
     if (this.#describeDenied) return 'active'
     try {
-      const output = await this.#client.send(new DescribeSecretCommand({ SecretId: id }))
+      const output = await this.#send(new DescribeSecretCommand({ SecretId: id }))
       return output.DeletedDate === undefined ? 'active' : 'scheduledForDeletion'
     } catch (err) {
       if (isNotFound(err)) return 'missing'
@@ -320,7 +328,7 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
   }
 
   #delete(id: string, force: boolean) {
-    return this.#client.send(
+    return this.#send(
       new DeleteSecretCommand(
         force
           ? { SecretId: id, ForceDeleteWithoutRecovery: true }

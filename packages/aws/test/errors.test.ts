@@ -239,7 +239,7 @@ describe('reads through a fake client', () => {
           { SecretId: 'deleted', ErrorCode: 'InvalidRequestException', Message: deletionAws().message },
         ],
       }),
-      GetSecretValue: () => ({ SecretString: 'asked-alone' }),
+      GetSecretValue: () => ({ Name: 'forgotten', SecretString: 'asked-alone' }),
     })
     expect(await store.getSecret('tenant/ok', 'missing', 'deleted', 'forgotten')).toEqual({
       'tenant/ok': 'aGk=',

@@ -51,6 +51,8 @@ export class AzureSecretStore extends SecretStoreBaseClass<Record<string, never>
       azure.client ??
       new SecretClient(settings.vaultUrl, azure.credential ?? lazyDefaultAzureCredential(), {
         ...azure.clientOptions,
+        // One try per request: the store retries reads itself, under its deadline.
+        retryOptions: { maxRetries: 0, ...azure.clientOptions?.retryOptions },
         additionalPolicies: [
           ...(azure.clientOptions?.additionalPolicies ?? []),
           { policy: keyVaultResponseGuard() as never, position: 'perCall' },
@@ -86,7 +88,7 @@ export class AzureSecretStore extends SecretStoreBaseClass<Record<string, never>
     const purge = options?.purge ?? this.#purge
     try {
       await this.#retryConflicts(async () => {
-        const poller = await this.#client.beginDeleteSecret(name, { intervalInMs: this.#intervalInMs })
+        const poller = await this.#client.beginDeleteSecret(name, this.#pollOptions())
         await poller.pollUntilDone()
       })
     } catch (err) {
@@ -106,7 +108,7 @@ export class AzureSecretStore extends SecretStoreBaseClass<Record<string, never>
 
   async #read(name: string): Promise<string | undefined> {
     try {
-      const secret = await this.#client.getSecret(name)
+      const secret = await this.#client.getSecret(name, { abortSignal: this.abortSignal })
       return secret.value
     } catch (err) {
       if (restStatus(err) === 404) return undefined
@@ -123,10 +125,14 @@ export class AzureSecretStore extends SecretStoreBaseClass<Record<string, never>
     let freed = false
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.#client.setSecret(keyVaultName, value)
+        await this.#client.setSecret(keyVaultName, value, { abortSignal: this.abortSignal })
         return
       } catch (err) {
-        if (restStatus(err) !== 409 || attempt >= CONFLICT_RETRIES) throw err
+        if (restStatus(err) !== 409 || attempt >= CONFLICT_RETRIES) {
+          // A secret recovered for this write goes back to being deleted: a failed write never revives it.
+          if (freed && !this.#purge) await this.#deleteAgain(keyVaultName)
+          throw err
+        }
       }
       if (!freed) {
         freed = await this.#free(keyVaultName, name)
@@ -136,6 +142,22 @@ export class AzureSecretStore extends SecretStoreBaseClass<Record<string, never>
     }
   }
 
+  /** Deletes a secret this store recovered moments ago; best effort, the write's own error is what counts. */
+  async #deleteAgain(keyVaultName: string): Promise<void> {
+    try {
+      await (await this.#client.beginDeleteSecret(keyVaultName, { intervalInMs: this.#intervalInMs })).pollUntilDone()
+    } catch {
+      this.logger.warn(
+        { store: this.name, operation: 'set' },
+        'could not delete again a secret recovered for a failed write',
+      )
+    }
+  }
+
+  #pollOptions() {
+    return { intervalInMs: this.#intervalInMs, abortSignal: this.abortSignal }
+  }
+
   /** Recovers (or purges) a soft-deleted name. `false` when there was nothing to recover or purge yet. */
   async #free(keyVaultName: string, name: string): Promise<boolean> {
     const action = this.#purge ? 'purge' : 'recover'
@@ -143,9 +165,7 @@ export class AzureSecretStore extends SecretStoreBaseClass<Record<string, never>
       if (this.#purge) {
         await this.#client.purgeDeletedSecret(keyVaultName)
       } else {
-        const poller = await this.#client.beginRecoverDeletedSecret(keyVaultName, {
-          intervalInMs: this.#intervalInMs,
-        })
+        const poller = await this.#client.beginRecoverDeletedSecret(keyVaultName, this.#pollOptions())
         await poller.pollUntilDone()
       }
     } catch (err) {

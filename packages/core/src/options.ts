@@ -1,5 +1,6 @@
 /** Turns the options every store accepts (PURISTA's spellings included) into settled values. */
 import { type ResolvedCacheOptions, resolveCacheOptions } from './cache.js'
+import { type ResolvedReliability, resolveReliability } from './reliability.js'
 import {
   type CacheOptions,
   type SecretStoreLogger,
@@ -17,6 +18,7 @@ export interface ResolvedStoreOptions {
   readonly maxConcurrency: number
   readonly cache: ResolvedCacheOptions
   readonly nameTransform: ((name: string) => string) | undefined
+  readonly reliability: ResolvedReliability
 }
 
 const silentLogger: SecretStoreLogger = { debug() {}, info() {}, warn() {}, error() {} }
@@ -40,6 +42,7 @@ export function resolveStoreOptions(options: StoreBaseOptions): ResolvedStoreOpt
     maxConcurrency,
     cache: resolveCacheOptions(puristaCacheOptions(options)),
     nameTransform: options.nameTransform,
+    reliability: resolveReliability(options),
   }
 }
 

@@ -13,6 +13,7 @@ import {
 import { type BackendName, printableName, secretNameProblem } from './names.js'
 import { type ResolvedStoreOptions, resolveStoreOptions } from './options.js'
 import { ReadThrough } from './read-through.js'
+import { attemptSignal, type CallContext, CallRunner } from './reliability.js'
 import { SPAN_ATTRIBUTES, StoreTracer } from './tracing.js'
 import { classifyTransport, statusOf, unknownError } from './transport.js'
 import type {
@@ -82,6 +83,9 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
   readonly #options: ResolvedStoreOptions
   readonly #reads: ReadThrough
   readonly #tracer: StoreTracer
+  readonly #runner: CallRunner
+  /** The write in progress per backend name: writes to one name run in the order they were called. */
+  readonly #writes = new Map<string, Promise<unknown>>()
   #destroyed = false
 
   constructor(name: string, config: StoreBaseConfig<Config>) {
@@ -96,6 +100,7 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     this.logger = options.logger
     this.maxConcurrency = options.maxConcurrency
     this.#tracer = new StoreTracer(name)
+    this.#runner = new CallRunner(options.reliability)
     this.#reads = new ReadThrough(options.cache, (err, count) =>
       this.logger.warn(
         { store: this.name, operation: 'get', code: err.code, count },
@@ -112,6 +117,19 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
   /** The capabilities that differ from the defaults (writes, recoverable delete, value size). */
   protected get backendCapabilities(): Partial<Omit<SecretStoreCapabilities, 'batchReads'>> {
     return {}
+  }
+
+  /**
+   * The abort signal of the backend request running now: hooks pass it to their SDK, so that a request
+   * past its deadline is given up by the SDK too. (The base class stops waiting for it either way.)
+   */
+  protected get abortSignal(): AbortSignal | undefined {
+    return attemptSignal.getStore()
+  }
+
+  /** The longest one backend request may take: a request timeout for SDKs that take no abort signal. */
+  protected get attemptTimeoutMs(): number {
+    return this.#options.reliability.attemptTimeoutMs
   }
 
   /** The backend's name for `name` (after `nameTransform`); `{ invalid: rule }` for one it cannot hold. */
@@ -191,7 +209,7 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
       this.#assertUsable('set', name)
       const backendName = this.#resolveName(name, 'set')
       this.#assertValidValue(name, value)
-      await this.#write(name, 'set', () => this.setSecretImpl(backendName, value))
+      await this.#write(name, backendName, 'set', () => this.setSecretImpl(backendName, value))
       this.#reads.written(name, value)
     })
   }
@@ -200,7 +218,7 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     return this.#tracer.traced('remove', 1, async () => {
       this.#assertUsable('remove', name)
       const backendName = this.#resolveName(name, 'remove')
-      await this.#write(name, 'remove', () => this.removeSecretImpl(backendName, options))
+      await this.#write(name, backendName, 'remove', () => this.removeSecretImpl(backendName, options))
       this.#reads.written(name, undefined)
     })
   }
@@ -242,31 +260,30 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     return `${this.constructor.name} ${inspect(this.toJSON(), { depth: 3, breakLength: Number.POSITIVE_INFINITY })}`
   }
 
-  /** Reads callers' `names` through the hooks and answers under the callers' names. */
+  /** Reads callers' `names` through the hooks, under one deadline, and answers under the callers' names. */
   async #load(names: string[], backendNames: ReadonlyMap<string, string>): Promise<Map<string, string | undefined>> {
     // Two callers' names may be one backend name (an alias): it is read once.
     const ids = [...new Set(names.map((name) => backendNames.get(name) as string))]
     const found = new Map<string, string | undefined>()
-    try {
-      if (ids.length > 1 && this.#batchReads()) {
-        const size = Math.min(this.readBatchSize, ids.length)
-        const chunks = Array.from({ length: Math.ceil(ids.length / size) }, (_, i) =>
-          ids.slice(i * size, (i + 1) * size),
-        )
-        await mapWithConcurrency(chunks, this.maxConcurrency, async (chunk) => {
-          const answered = await this.getSecretsImpl(chunk)
-          for (const id of chunk) found.set(id, this.#checkValue(id, answered.get(id)))
-        })
-      } else {
-        await mapWithConcurrency(ids, this.maxConcurrency, async (id) => {
-          const read = await this.getSecretImpl(id)
-          const value =
-            read !== null && typeof read === 'object' ? (Object.hasOwn(read, id) ? read[id] : undefined) : read
-          found.set(id, this.#checkValue(id, value))
-        })
-      }
-    } catch (err) {
-      throw this.#wrap(err, 'get', names.length === 1 ? names[0] : undefined)
+    const deadline = this.#runner.deadline()
+    const call = <T>(secretName: string | undefined, hook: () => Promise<T>) => {
+      const context: CallContext = { store: this.name, operation: 'get', secretName, deadline, retry: true }
+      return this.#runner.run(context, hook, (err) => this.#wrap(err, 'get', secretName))
+    }
+    if (ids.length > 1 && this.#batchReads()) {
+      const size = Math.min(this.readBatchSize, ids.length)
+      const chunks = Array.from({ length: Math.ceil(ids.length / size) }, (_, i) => ids.slice(i * size, (i + 1) * size))
+      await mapWithConcurrency(chunks, this.maxConcurrency, async (chunk) => {
+        const answered = await call(undefined, () => this.getSecretsImpl(chunk))
+        for (const id of chunk) found.set(id, this.#checkValue(id, answered.get(id)))
+      })
+    } else {
+      await mapWithConcurrency(ids, this.maxConcurrency, async (id) => {
+        const read = await call(id, () => this.getSecretImpl(id))
+        const value =
+          read !== null && typeof read === 'object' ? (Object.hasOwn(read, id) ? read[id] : undefined) : read
+        found.set(id, this.#checkValue(id, value))
+      })
     }
     this.logger.debug({ store: this.name, operation: 'get', count: ids.length }, 'secrets read from backend')
     return new Map(names.map((name) => [name, found.get(backendNames.get(name) as string)]))
@@ -282,14 +299,35 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     })
   }
 
-  /** Runs a write hook; the cache entry is dropped before and (on failure) after, never left stale. */
-  async #write(name: string, operation: 'set' | 'remove', hook: () => Promise<void>): Promise<void> {
-    this.#reads.invalidate(name)
-    try {
-      await hook()
-    } catch (err) {
+  /**
+   * Runs a write hook after any earlier write to the same backend name (so remove-then-set lands in that
+   * order), under the deadline and without retries. The cache entry is dropped before and (on failure)
+   * after, never left stale.
+   */
+  async #write(name: string, backendName: string, operation: 'set' | 'remove', hook: () => Promise<void>) {
+    const previous = this.#writes.get(backendName)
+    const context: CallContext = {
+      store: this.name,
+      operation,
+      secretName: name,
+      deadline: this.#runner.deadline(),
+      retry: false,
+    }
+    const mine = (async () => {
+      await previous?.catch(() => {})
       this.#reads.invalidate(name)
-      throw this.#wrap(err, operation, name)
+      try {
+        await this.#runner.run(context, hook, (err) => this.#wrap(err, operation, name))
+      } catch (err) {
+        this.#reads.invalidate(name)
+        throw err
+      }
+    })()
+    this.#writes.set(backendName, mine)
+    try {
+      await mine
+    } finally {
+      if (this.#writes.get(backendName) === mine) this.#writes.delete(backendName)
     }
     this.logger.debug(
       { store: this.name, operation, secretName: name },

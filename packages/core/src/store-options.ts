@@ -43,6 +43,9 @@ const SHARED_KEYS = [
   'cacheTtl',
   'logLevel',
   'nameTransform',
+  'timeoutMs',
+  'attemptTimeoutMs',
+  'retry',
 ] as const satisfies ReadonlyArray<keyof StoreBaseOptions>
 type MissingSharedKey = Exclude<keyof StoreBaseOptions, (typeof SHARED_KEYS)[number]>
 const everySharedKey: [MissingSharedKey] extends [never] ? true : MissingSharedKey = true

@@ -1,3 +1,5 @@
+import type { RetryOptions } from './reliability.js'
+
 /**
  * The result of `getSecret(...names)`: exactly one key per requested name.
  * A secret that does not exist is `undefined`, never an error.
@@ -112,6 +114,19 @@ export type StoreBaseConfig<Config extends object = Record<string, unknown>> = {
    * @default none: names reach the backend as they are
    */
   nameTransform?: (name: string) => string
+  /**
+   * The deadline of one operation in milliseconds, retries and waits included. Past it the call fails
+   * with `UnavailableError` (or, for a read inside the stale-if-error window, answers the last good value).
+   * @default 10000
+   */
+  timeoutMs?: number
+  /** The longest one backend request may take before it is aborted (and, for a read, retried). @default 4000 */
+  attemptTimeoutMs?: number
+  /**
+   * How reads are retried after a retryable failure (`false`: never). Writes are not retried by the
+   * base class. @default { attempts: 5, baseDelayMs: 50, maxDelayMs: 1000, budgetRatio: 0.5, budgetCapacity: 50 }
+   */
+  retry?: RetryOptions | false
   /** The store's own options. */
   config: Config
 }

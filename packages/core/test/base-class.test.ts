@@ -24,7 +24,8 @@ class ProbeStore extends SecretStoreBaseClass<{ batch?: boolean }> {
   gate: Promise<void> | undefined
 
   constructor(config: Partial<StoreBaseConfig<{ batch?: boolean }>> = {}) {
-    super('ProbeStore', { enableSet: true, enableRemove: true, ...config, config: config.config ?? {} })
+    // Retries off unless a test turns them on: a pushed failure then reaches the caller as it is.
+    super('ProbeStore', { enableSet: true, enableRemove: true, retry: false, ...config, config: config.config ?? {} })
   }
 
   protected async getSecretImpl(name: string): Promise<SecretRead> {
@@ -437,5 +438,120 @@ describe('names', () => {
     const store = new DefaultSecretStore({ enableSet: true, cache: false, config: {} })
     await store.setSecret('__proto__', 'proto-value')
     expect(Object.getOwnPropertyDescriptor(await store.getSecret('__proto__'), '__proto__')?.value).toBe('proto-value')
+  })
+})
+
+describe('deadlines and retries', () => {
+  it('retries a retryable read failure and answers the value', async () => {
+    const store = new ProbeStore({ retry: { attempts: 3, baseDelayMs: 0 } })
+    store.values.set('a', 'value-a')
+    store.failNext.push(unavailable(), unavailable())
+    expect(await store.getSecret('a')).toEqual({ a: 'value-a' })
+    expect(store.reads).toHaveLength(3)
+  })
+
+  it('gives up after the attempts, and never retries a non-retryable failure', async () => {
+    const store = new ProbeStore({ retry: { attempts: 2, baseDelayMs: 0 } })
+    store.failNext.push(unavailable(), unavailable(), unavailable())
+    await expect(store.getSecret('a')).rejects.toBeInstanceOf(UnavailableError)
+    expect(store.reads).toHaveLength(2)
+    store.reads.length = 0
+    store.failNext.length = 0
+    store.failNext.push(new Error('denied'))
+    await expect(store.getSecret('b')).rejects.toBeInstanceOf(AccessDeniedError)
+    expect(store.reads).toHaveLength(1)
+  })
+
+  it('spends a retry budget, so a dead backend sees far fewer than attempts x reads requests', async () => {
+    const store = new ProbeStore({ retry: { attempts: 4, baseDelayMs: 0, budgetCapacity: 5, budgetRatio: 0.5 } })
+    const dead = () => Array.from({ length: 1000 }, unavailable)
+    store.failNext.push(...dead())
+    for (let i = 0; i < 100; i++) await store.getSecret(`n${i}`).catch(() => {})
+    // 100 first attempts, 5 tokens at the start and half a token per read: about 55 retries, not 300.
+    expect(store.reads.length).toBeGreaterThan(100)
+    expect(store.reads.length).toBeLessThanOrEqual(100 + 5 + 50)
+  })
+
+  it('does not wait out a Retry-After longer than the deadline', async () => {
+    const store = new ProbeStore({ timeoutMs: 1_000, retry: { attempts: 3, baseDelayMs: 0 } })
+    store.failNext.push(new UnavailableError('throttled', { store: 'ProbeStore', retryAfterMs: 60_000 }))
+    await expect(store.getSecret('a')).rejects.toThrow('throttled')
+    expect(store.reads).toHaveLength(1)
+  })
+
+  it('ends a read the backend never answers at the attempt timeout, aborting its signal', async () => {
+    vi.useFakeTimers()
+    let signal: AbortSignal | undefined
+    class SilentStore extends ProbeStore {
+      protected override async getSecretImpl(): Promise<SecretRead> {
+        signal = this.abortSignal
+        return new Promise(() => {})
+      }
+    }
+    const store = new SilentStore({ timeoutMs: 5_000, attemptTimeoutMs: 1_000 })
+    const read = store.getSecret('a').catch((e: unknown) => e)
+    await vi.advanceTimersByTimeAsync(1_000)
+    const error = (await read) as SecretStoreError
+    expect(error).toBeInstanceOf(UnavailableError)
+    expect(error.message).toContain('did not answer within 1000 ms')
+    expect(signal?.aborted).toBe(true)
+  })
+
+  it('keeps the overall deadline across retries', async () => {
+    vi.useFakeTimers()
+    class SilentStore extends ProbeStore {
+      protected override async getSecretImpl(): Promise<SecretRead> {
+        this.reads.push(['a'])
+        return new Promise(() => {})
+      }
+    }
+    const store = new SilentStore({
+      timeoutMs: 2_500,
+      attemptTimeoutMs: 1_000,
+      retry: { attempts: 10, baseDelayMs: 0 },
+    })
+    const read = store.getSecret('a').catch((e: unknown) => e)
+    await vi.advanceTimersByTimeAsync(2_500)
+    expect(await read).toBeInstanceOf(UnavailableError)
+    expect(store.reads.length).toBeLessThanOrEqual(3)
+  })
+
+  it('applies writes to one name in call order and does not retry them', async () => {
+    const order: string[] = []
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    class OrderedStore extends ProbeStore {
+      protected override async removeSecretImpl(name: string) {
+        await gate
+        order.push('remove')
+        this.values.delete(name)
+      }
+      protected override async setSecretImpl(name: string, value: string) {
+        order.push('set')
+        this.values.set(name, value)
+      }
+    }
+    const store = new OrderedStore({ retry: { attempts: 4, baseDelayMs: 0 } })
+    store.values.set('a', 'old')
+    const removed = store.removeSecret('a')
+    const written = store.setSecret('a', 'new')
+    release()
+    await Promise.all([removed, written])
+    expect(order).toEqual(['remove', 'set'])
+    expect(store.values.get('a')).toBe('new')
+    expect(await store.getSecret('a')).toEqual({ a: 'new' })
+
+    let writes = 0
+    class FailingStore extends ProbeStore {
+      protected override async setSecretImpl() {
+        writes++
+        throw unavailable()
+      }
+    }
+    const failing = new FailingStore({ retry: { attempts: 4, baseDelayMs: 0 } })
+    await expect(failing.setSecret('b', 'v')).rejects.toBeInstanceOf(UnavailableError)
+    expect(writes).toBe(1)
   })
 })

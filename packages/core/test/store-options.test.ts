@@ -39,6 +39,9 @@ describe('splitStoreOptions', () => {
         'logger',
         'maxConcurrency',
         'nameTransform',
+        'timeoutMs',
+        'attemptTimeoutMs',
+        'retry',
       ].sort(),
     )
     expect(base).toEqual({
@@ -52,6 +55,9 @@ describe('splitStoreOptions', () => {
       cacheTtl: undefined,
       logLevel: undefined,
       nameTransform: undefined,
+      timeoutMs: undefined,
+      attemptTimeoutMs: undefined,
+      retry: undefined,
     })
     expect(own).toEqual({ url: 'http://127.0.0.1:1' })
     expect(options).toEqual({ url: 'http://127.0.0.1:1', cache: false })

@@ -45,6 +45,20 @@ export function vaultMessages(error: unknown): string[] {
   return body.errors.filter((e): e is string => typeof e === 'string')
 }
 
+/**
+ * Whether a failed answer is Vault's own: a JSON body with an `errors` array, or (a soft-deleted KV v2
+ * version) with the version's `data`. A proxy's 404 page or an empty answer is not, and must never be
+ * read as "missing".
+ */
+export function isVaultAnswer(error: unknown): boolean {
+  const body = responseOf(error)?.body
+  return isRecord(body) && (Array.isArray(body.errors) || isRecord(body.data))
+}
+
+/** Vault's own "not found" for a secret (a 404 with Vault's body, on a route that exists). */
+export const isVaultNotFound = (error: unknown): boolean =>
+  vaultStatus(error) === 404 && isVaultAnswer(error) && !isNoRoute(error)
+
 /** A 404 for an unknown route (wrong mount or namespace), as opposed to a missing secret (`errors: []`). */
 export function isNoRoute(error: unknown): boolean {
   return vaultStatus(error) === 404 && vaultMessages(error).some((m) => m.includes('no handler for route'))
@@ -97,6 +111,9 @@ export function mapVaultError(error: unknown, context: MapContext): SecretStoreE
     return new UnavailableError('Vault answered 400: the KV mount is still upgrading to version 2', options)
   }
   if (status === 412) return new UnavailableError('Vault answered 412: the node has not caught up yet', options)
+  if (status !== undefined && !isVaultAnswer(error) && status !== 204) {
+    return new UnavailableError(`an answer (${status}) that is not Vault's came back; a proxy may be in the way`, options)
+  }
   if (isNoRoute(error)) {
     return new UnknownSecretStoreError(
       `Vault has no route for mount "${context.mount}" (404); check the mount, namespace and KV version`,

@@ -5,10 +5,11 @@ import {
   type SecretOperation,
   SecretStoreBaseClass,
   type SecretStoreError,
+  UnavailableError,
 } from '@secret-store/core'
 import { splitStoreOptions } from '@secret-store/core/adapter'
 import { AppRoleSession } from './auth.js'
-import { isNoRoute, mapVaultError, vaultStatus } from './errors.js'
+import { isNoRoute, isVaultNotFound, mapVaultError, vaultStatus } from './errors.js'
 import { encodeSegments, vaultSecretPath } from './names.js'
 import { createClient, resolveOptions, STORE_NAME } from './options.js'
 import type { VaultClient, VaultRequestOptions, VaultSecretStoreOptions } from './types.js'
@@ -45,7 +46,7 @@ export class VaultSecretStore extends SecretStoreBaseClass<Record<string, never>
     super(STORE_NAME, { ...base, config: {} })
 
     const { settings, appRole } = resolved
-    this.#client = vault.client ?? createClient(settings, vault.token, vault.requestTimeoutMs)
+    this.#client = vault.client ?? createClient(settings, vault.token, vault.requestTimeoutMs ?? this.attemptTimeoutMs)
     this.#session =
       appRole === undefined
         ? undefined
@@ -105,8 +106,8 @@ export class VaultSecretStore extends SecretStoreBaseClass<Record<string, never>
     try {
       await this.#call((request) => this.#client.delete(path, request))
     } catch (err) {
-      // Vault answers 204 for a missing key; tolerate a 404 from proxies or older servers all the same.
-      if (vaultStatus(err) === 404 && !isNoRoute(err)) return
+      // Vault answers 204 for a missing key; an older server's 404 with Vault's body means the same.
+      if (isVaultNotFound(err)) return
       throw err
     }
   }
@@ -129,9 +130,19 @@ export class VaultSecretStore extends SecretStoreBaseClass<Record<string, never>
     try {
       body = await this.#call((options) => this.#client.read(this.#path(name, version, 'data'), options))
     } catch (err) {
-      // A missing secret and a soft-deleted or destroyed version are 404s; an unknown mount is one too, but not "missing".
-      if (vaultStatus(err) === 404 && !isNoRoute(err)) return undefined
+      // A missing secret and a soft-deleted or destroyed version are Vault's 404s; an unknown mount or a
+      // proxy's 404 page is not "missing".
+      if (isVaultNotFound(err)) return undefined
       throw err
+    }
+    // Vault answers a read with a JSON object holding `data`; an HTML page, an empty or cut-off body is
+    // something else in the way, never a missing secret.
+    if (typeof field(body, 'data') !== 'object' || field(body, 'data') === null) {
+      throw new UnavailableError("an answer that is not Vault's came back (no data object)", {
+        store: this.name,
+        secretName: name,
+        operation: 'get',
+      })
     }
     const data = field(body, 'data')
     const entry = version === 2 ? field(data, 'data') : data

@@ -1,0 +1,59 @@
+/** What AWS answers mean for the store: secret states, values, and answers that cannot be AWS's. */
+import { UnavailableError } from '@secret-store/core'
+import { awsErrorName, isNotFound, isScheduledForDeletionError } from './errors.js'
+
+/** `BatchGetSecretValue` accepts at most this many ids per request. */
+export const BATCH_GET_MAX_IDS = 20
+
+export const DEFAULT_RECOVERY_WINDOW_IN_DAYS = 30
+
+export const DEFAULT_VERSION_STAGE = 'AWSCURRENT'
+const MIN_RECOVERY_WINDOW_IN_DAYS = 7
+const MAX_RECOVERY_WINDOW_IN_DAYS = 30
+
+/** The recovery window option, checked: a whole number of days from 7 to 30. */
+export function recoveryWindow(days: number | undefined): number {
+  const value = days ?? DEFAULT_RECOVERY_WINDOW_IN_DAYS
+  if (!Number.isInteger(value) || value < MIN_RECOVERY_WINDOW_IN_DAYS || value > MAX_RECOVERY_WINDOW_IN_DAYS) {
+    throw new RangeError(
+      `recoveryWindowInDays must be a whole number from ${MIN_RECOVERY_WINDOW_IN_DAYS} to ${MAX_RECOVERY_WINDOW_IN_DAYS}`,
+    )
+  }
+  return value
+}
+// Enough for the longest legitimate path (create raced by a writer, then put on a secret that was
+// deleted meanwhile: create, put, restore + put) without letting two racing writers loop forever.
+export const MAX_WRITE_ATTEMPTS = 4
+/** Tries of one idempotent write request (a token makes repeats harmless). */
+export const WRITE_RETRIES = 3
+
+export type SecretState = 'missing' | 'scheduledForDeletion' | 'active'
+
+interface SecretPayload {
+  SecretString?: string | undefined
+  SecretBinary?: Uint8Array | undefined
+}
+
+/** A string value as is; a binary value as base64, so binary secrets are never silently dropped. */
+export function secretValueOf(payload: SecretPayload): string | undefined {
+  if (payload.SecretString !== undefined) return payload.SecretString
+  if (payload.SecretBinary !== undefined) return Buffer.from(payload.SecretBinary).toString('base64')
+  return undefined
+}
+
+/** An answer that cannot have come from AWS (an empty 200 from a proxy): unavailable, never "missing". */
+export function foreignAnswer(store: string, secretName: string | undefined): UnavailableError {
+  return new UnavailableError("an answer that is not AWS Secrets Manager's came back (empty body)", {
+    store,
+    secretName,
+    operation: 'get',
+  })
+}
+
+/** Which state a failed write step reveals, or `undefined` when the error is a real failure. */
+export function stateRevealedBy(error: unknown): SecretState | undefined {
+  if (isNotFound(error)) return 'missing'
+  if (awsErrorName(error) === 'ResourceExistsException') return 'active'
+  if (isScheduledForDeletionError(error)) return 'scheduledForDeletion'
+  return undefined
+}
