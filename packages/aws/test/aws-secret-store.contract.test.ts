@@ -8,6 +8,7 @@ import {
   createBackdoor,
   emulateAwsDeletionRules,
   isAwsRead,
+  isAwsValueWrite,
   motoClientConfig,
 } from './support/aws.js'
 import { type MotoServer, startMoto } from './support/moto.js'
@@ -44,7 +45,7 @@ const shared = {
     resetRequestStats: proxy.resetRequestStats,
   }),
   faults: () => proxy,
-  faultTargets: { isRead: isAwsRead },
+  faultTargets: { isRead: isAwsRead, isValueWrite: isAwsValueWrite },
   credentials: Object.values(credentials),
   createUnreachableStore: (options: object) =>
     new AWSSecretStore({ ...options, clientConfig: storeConfig(`http://127.0.0.1:${closedPort}`) }),

@@ -62,7 +62,11 @@ const shared = {
     resetRequestStats: proxy.resetRequestStats,
   }),
   faults: () => proxy,
-  faultTargets: { isRead: isSecretRead },
+  faultTargets: {
+    isRead: isSecretRead,
+    isValueWrite: (request: { method: string; path: string }) =>
+      request.method === 'PUT' && request.path.startsWith('/secrets/'),
+  },
   credentials: [credential.token],
   createUnreachableStore: (options: object) =>
     new AzureSecretStore({ ...options, ...connection(), vaultUrl: `https://127.0.0.1:${closedPort}` }),

@@ -164,6 +164,39 @@ describe('the Infisical fake, through @infisical/sdk', () => {
     expect(fake.get('dev', '/app/db', 'A')?.value).toBe('new')
   })
 
+  it('creates folders idempotently, with their missing parents, in an environment that exists', async () => {
+    const sdk = await login()
+    const folder = await sdk
+      .folders()
+      .create({ projectId: fake.projectId, environment: 'dev', name: 'db', path: '/a/b' })
+    expect(folder).toMatchObject({ name: 'db', version: 1 })
+    expect(fake.requests.at(-1)).toMatchObject({
+      route: ROUTES.createFolder,
+      status: 200,
+      body: { workspaceId: fake.projectId, environment: 'dev', name: 'db', path: '/a/b' },
+    })
+    await sdk.secrets().createSecret('K', { ...at('/a/b/db'), secretValue: 'v' })
+    expect(fake.get('dev', '/a/b/db', 'K')?.value).toBe('v')
+    // Again: the folder and its secret stay as they are.
+    await sdk.folders().create({ projectId: fake.projectId, environment: 'dev', name: 'db', path: '/a/b' })
+    expect(fake.get('dev', '/a/b/db', 'K')?.value).toBe('v')
+    expect(
+      await messageOf(sdk.folders().create({ projectId: fake.projectId, environment: 'qa', name: 'x', path: '/' })),
+    ).toBe(
+      `[URL=${SDK_FIXTURE_SITE_URL}/api/v1/folders] [Method=POST] [StatusCode=404] Environment with slug 'qa' in project with ID '${fake.projectId}' not found`,
+    )
+    expect(
+      await messageOf(sdk.folders().create({ projectId: fake.projectId, environment: 'dev', name: 'a.b', path: '/' })),
+    ).toBe(SDK_ERROR_MESSAGES.validation)
+    fake.configure({ denied: ['createFolder'] })
+    expect(
+      await messageOf(sdk.folders().create({ projectId: fake.projectId, environment: 'dev', name: 'x', path: '/' })),
+    ).toBe(
+      `[URL=${SDK_FIXTURE_SITE_URL}/api/v1/folders] [Method=POST] [StatusCode=403] You are not allowed to create on secret-folders`,
+    )
+    expect(fake.get('dev', '/x', 'K')).toBeUndefined()
+  })
+
   // biome-ignore-start lint/suspicious/noTemplateCurlyInString: Infisical's reference syntax is the point
   it('expands ${KEY} and ${env.folder.KEY} references when asked to', async () => {
     fake.put('dev', '/', 'HOST', 'db.local')

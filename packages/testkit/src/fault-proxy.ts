@@ -72,7 +72,7 @@ export interface FaultProxy {
   resetRequestStats(): void
   /** Applies `fault` to matching requests from now on. Faults are tried in the order injected. */
   inject(fault: Fault, options?: InjectOptions): void
-  /** Removes every fault; requests held by a blackhole or drip stay held until `close()`. */
+  /** Removes every fault and drops the connections a blackhole or drip was holding. */
   clear(): void
   /** Stops listening and destroys every open connection. */
   close(): Promise<void>
@@ -92,6 +92,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const agent = new client.Agent({ keepAlive: true, ...(options.targetCa ? { ca: options.targetCa } : {}) })
   const sockets = new Set<Socket>()
   const timers = new Set<NodeJS.Timeout>()
+  /** Connections held open by a blackhole or drip: `clear()` lets them go. */
+  const held = new Set<Socket>()
+  /** Bumped by `resetRequestStats()`: only reads of the current epoch count as in flight. */
+  let epoch = 0
   let armed: Armed[] = []
   let log: ProxiedRequest[] = []
   let reads = 0
@@ -147,10 +151,13 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     log.push(request)
     const read = isRead(request)
     if (read) {
+      const mine = epoch
       reads++
       readsInFlight++
       peakReads = Math.max(peakReads, readsInFlight)
-      res.on('close', () => readsInFlight--)
+      res.on('close', () => {
+        if (mine === epoch) readsInFlight--
+      })
     }
     const fault = take(request)
     const body = Buffer.concat(chunks)
@@ -160,6 +167,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       case 'reset':
         return req.socket.resetAndDestroy()
       case 'blackhole':
+        held.add(req.socket)
         return
       case 'cut':
         return forward(req, res, body, true)
@@ -172,6 +180,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000000' })
         const timer = setInterval(() => res.write(' '), fault.intervalMs ?? 2_000)
         timers.add(timer)
+        held.add(req.socket)
         return
       }
       case 'status':
@@ -205,13 +214,17 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     resetRequestStats() {
       log = []
       reads = 0
-      peakReads = readsInFlight
+      epoch++
+      readsInFlight = 0
+      peakReads = 0
     },
     inject(fault, injectOptions = {}) {
       armed.push({ fault, left: injectOptions.times ?? Number.POSITIVE_INFINITY, match: injectOptions.match })
     },
     clear() {
       armed = []
+      for (const socket of held) socket.destroy()
+      held.clear()
     },
     async close() {
       armed = []

@@ -112,7 +112,10 @@ export function mapVaultError(error: unknown, context: MapContext): SecretStoreE
   }
   if (status === 412) return new UnavailableError('Vault answered 412: the node has not caught up yet', options)
   if (status !== undefined && !isVaultAnswer(error) && status !== 204) {
-    return new UnavailableError(`an answer (${status}) that is not Vault's came back; a proxy may be in the way`, options)
+    return new UnavailableError(
+      `an answer (${status}) that is not Vault's came back; a proxy may be in the way`,
+      options,
+    )
   }
   if (isNoRoute(error)) {
     return new UnknownSecretStoreError(

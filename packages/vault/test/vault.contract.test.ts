@@ -36,7 +36,11 @@ afterAll(async () => {
 
 const shared = {
   faults: () => proxy,
-  faultTargets: { isRead: isKvRead },
+  faultTargets: {
+    isRead: isKvRead,
+    isValueWrite: (request: { method: string; path: string }) =>
+      (request.method === 'PUT' || request.method === 'POST') && /^\/v1\/(secret|kv1)\//.test(request.path),
+  },
   credentials: () => [server.rootToken, appRole.secretId],
   createUnreachableStore: (options: object) =>
     new VaultSecretStore({ ...options, endpoint: `http://127.0.0.1:${closedPort}`, token: server.rootToken }),

@@ -229,6 +229,10 @@ export function scriptBackend(
 export const isAwsRead = (request: { headers: Record<string, unknown> }): boolean =>
   /^secretsmanager\.(Batch)?GetSecretValue$/.test(String(request.headers['x-amz-target'] ?? ''))
 
+/** Whether a request writes a value (`PutSecretValue`, `CreateSecret`), not a restore or delete step. */
+export const isAwsValueWrite = (request: { headers: Record<string, unknown> }): boolean =>
+  /^secretsmanager\.(PutSecretValue|CreateSecret)$/.test(String(request.headers['x-amz-target'] ?? ''))
+
 /** Names as AWS users write them, for the contract suite's brownfield section. */
 export function awsBrownfieldNames(raw: () => SecretsManagerClient): Array<string | BrownfieldName> {
   return [

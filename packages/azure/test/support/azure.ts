@@ -50,9 +50,10 @@ export function clientOptions(server: { ca: string }, extra: Partial<SecretClien
   return { tlsOptions: { ca: server.ca }, disableChallengeResourceVerification: true, ...extra }
 }
 
-/** Client options for a `SecretClient` handed to the store: with the store's response guard, as the README advises. */
+/** Client options for a `SecretClient` handed to the store, as the README advises: the response guard, no SDK retries. */
 export function guardedClientOptions(server: { ca: string }): SecretClientOptions {
   return clientOptions(server, {
+    retryOptions: { maxRetries: 0 },
     additionalPolicies: [{ policy: keyVaultResponseGuard() as never, position: 'perCall' }],
   })
 }

@@ -62,6 +62,12 @@ export interface DaprdOptions {
   secretScopes?: Partial<Record<DaprdStoreName, SecretScope>>
   /** The app id. @default a unique `secret-store-test-<random>` */
   appId?: string
+  /**
+   * Require this token in the `dapr-api-token` header of every API call but `/v1.0/healthz`
+   * (daprd's `DAPR_API_TOKEN`); a call without it gets 401 with the text body `invalid api token`.
+   * @default none: no token is required
+   */
+  apiToken?: string
 }
 
 export interface Daprd {
@@ -74,6 +80,8 @@ export interface Daprd {
   /** The loopback host to give `DaprClient` as `daprHost`. */
   host: string
   appId: string
+  /** The API token daprd requires (`DaprdOptions.apiToken`), if any. */
+  apiToken: string | undefined
   /** The secret store names (the same for every sidecar: `DAPRD_STORES`). */
   stores: typeof DAPRD_STORES
   /** The secrets file both file stores read. */
@@ -110,6 +118,8 @@ export async function startDaprd(options: DaprdOptions = {}): Promise<Daprd> {
   const binary = findDaprd()
   const appId = options.appId ?? `secret-store-test-${randomUUID().slice(0, 8)}`
   const separator = options.nestedSeparator ?? ':'
+  const { apiToken } = options
+  const headers: Record<string, string> = apiToken === undefined ? {} : { 'dapr-api-token': apiToken }
 
   const dir = mkdtempSync(path.join(tmpdir(), 'secret-store-daprd-'))
   const removeDir = () => rmSync(dir, { recursive: true, force: true })
@@ -175,14 +185,14 @@ export async function startDaprd(options: DaprdOptions = {}): Promise<Daprd> {
       command: 'sh',
       args: (port) => ['-c', 'echo $$ >"$0" && exec "$@"', pidFile, binary, ...daprdArgs(port)],
       installHint: 'a POSIX sh on PATH',
-      healthCheck: (port) => isHealthy(endpointAt(port), appId),
+      healthCheck: (port) => isHealthy(endpointAt(port), appId, headers),
       startupTimeoutMs: STARTUP_TIMEOUT_MS,
       stopGraceMs: STOP_GRACE_MS,
       outputLimit: OUTPUT_LIMIT,
       // daprd retries a taken port for 10 s, then exits with "bind: address already in use".
       portInUse: /address already in use/i,
       // Nothing but what daprd needs: the env store hands out every variable it can see.
-      env: { DAPR_HOST_IP: HOST, ...options.env },
+      env: { DAPR_HOST_IP: HOST, ...options.env, ...(apiToken === undefined ? {} : { DAPR_API_TOKEN: apiToken }) },
       onOutput,
       failureMessage: (failure) => failureMessage(failure, binary),
     })
@@ -198,7 +208,7 @@ export async function startDaprd(options: DaprdOptions = {}): Promise<Daprd> {
       await stop()
       throw new Error(`daprd: ${why}\n--- daprd output ---\n${output}`)
     }
-    const missing = await missingStores(httpEndpoint).catch((err: Error) => [`(metadata: ${err.message})`])
+    const missing = await missingStores(httpEndpoint, headers).catch((err: Error) => [`(metadata: ${err.message})`])
     if (missing.length > 0) await fail(`the secret stores ${missing.join(', ')} are not loaded`)
 
     const reload = async (secrets: SecretsJson): Promise<void> => {
@@ -210,8 +220,8 @@ export async function startDaprd(options: DaprdOptions = {}): Promise<Daprd> {
       while (Date.now() < deadline) {
         if (!isRunning(pid)) return fail('exited after SIGHUP')
         const restarted = initializations > before
-        if (restarted && (await isHealthy(httpEndpoint, appId).catch(() => false))) {
-          const missing = await missingStores(httpEndpoint).catch((err: Error) => [err.message])
+        if (restarted && (await isHealthy(httpEndpoint, appId, headers).catch(() => false))) {
+          const missing = await missingStores(httpEndpoint, headers).catch((err: Error) => [err.message])
           if (missing.length === 0) return
         }
         await delay(50)
@@ -225,6 +235,7 @@ export async function startDaprd(options: DaprdOptions = {}): Promise<Daprd> {
       httpEndpoint,
       host: HOST,
       appId,
+      apiToken,
       stores: DAPRD_STORES,
       secretsFile,
       output: backend.output,
@@ -259,20 +270,20 @@ function findDaprd(): string {
   return binary
 }
 
-async function isHealthy(endpoint: string, appId: string): Promise<boolean> {
+async function isHealthy(endpoint: string, appId: string, headers: Record<string, string>): Promise<boolean> {
   // The per-request timeouts stop a half-open listener from stalling the poll loop past its deadline.
   const health = await fetch(`${endpoint}/v1.0/healthz`, { signal: AbortSignal.timeout(1_000) })
   await health.body?.cancel()
   // 204 once the runtime has initialized its components; before that 500.
   if (health.status !== 204) return false
   // The app id proves the port is this daprd's, not another sidecar's that won a port race.
-  const metadata = await fetch(`${endpoint}/v1.0/metadata`, { signal: AbortSignal.timeout(1_000) })
+  const metadata = await fetch(`${endpoint}/v1.0/metadata`, { headers, signal: AbortSignal.timeout(1_000) })
   return metadata.ok && ((await metadata.json()) as { id?: unknown }).id === appId
 }
 
 /** The stores of DAPRD_STORES that daprd's metadata does not list. */
-async function missingStores(endpoint: string): Promise<string[]> {
-  const res = await fetch(`${endpoint}/v1.0/metadata`, { signal: AbortSignal.timeout(2_000) })
+async function missingStores(endpoint: string, headers: Record<string, string>): Promise<string[]> {
+  const res = await fetch(`${endpoint}/v1.0/metadata`, { headers, signal: AbortSignal.timeout(2_000) })
   const body = (await res.json()) as { components?: { name?: unknown }[] }
   const names = new Set((body.components ?? []).map((component) => component.name))
   return Object.values(DAPRD_STORES).filter((name) => !names.has(name))

@@ -6,11 +6,12 @@
  */
 import { grpc } from 'google-gax'
 
-/** A gRPC status (`code`) with the text the client shows after it (`details`). */
+/** A gRPC status (`code`) with the text the client shows after it (`details`), and trailing metadata. */
 export class RpcError extends Error {
   constructor(
     readonly code: grpc.status,
     readonly details: string,
+    readonly metadata?: grpc.Metadata,
   ) {
     super(`${grpc.status[code]}: ${details}`)
   }

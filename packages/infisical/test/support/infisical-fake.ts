@@ -1,6 +1,6 @@
 /**
  * A loopback HTTP fake of the parts of the Infisical API that `@infisical/sdk` 5 calls, for tests: universal
- * auth login, token renewal and the v3 raw secret routes. Point the SDK at it with
+ * auth login, token renewal, the v3 raw secret routes and folder creation. Point the SDK at it with
  * `new InfisicalSDK({ siteUrl: fake.siteUrl })`.
  *
  * It follows Infisical's server source (see infisical-auth.ts, infisical-secrets.ts, infisical-store.ts):
@@ -14,6 +14,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type MachineIdentity, TokenAuthority, type TokenSettings } from './infisical-auth.js'
+import { folderRoutes } from './infisical-folders.js'
 import { ApiError, faultError, ROUTES, requestId, unauthorized } from './infisical-http.js'
 import { type Permission, secretRoutes } from './infisical-secrets.js'
 import { SecretStore } from './infisical-store.js'
@@ -110,7 +111,14 @@ export interface InfisicalFake {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024
-const SECRET_ROUTES = new Set<string>([ROUTES.list, ROUTES.get, ROUTES.create, ROUTES.update, ROUTES.delete])
+const SECRET_ROUTES = new Set<string>([
+  ROUTES.list,
+  ROUTES.get,
+  ROUTES.create,
+  ROUTES.update,
+  ROUTES.delete,
+  ROUTES.createFolder,
+])
 const RATE_LIMIT_HEADERS = { 'retry-after': '60', 'x-ratelimit-limit': '600', 'x-ratelimit-remaining': '0' }
 const RAW = '/api/v3/secrets/raw'
 
@@ -150,7 +158,8 @@ export async function startInfisicalFake(options: InfisicalFakeOptions = {}): Pr
   const identity = { clientId: randomUUID(), clientSecret: randomBytes(32).toString('hex') }
   const auth = new TokenAuthority(identity, now)
   const store = new SecretStore(environments, now)
-  const secrets = secretRoutes(store, projectId, () => new Set(settings.denied))
+  const deniedNow = () => new Set(settings.denied)
+  const secrets = { ...secretRoutes(store, projectId, deniedNow), ...folderRoutes(store, projectId, deniedNow) }
   const faults: Array<{ fault: Fault; remaining: number }> = []
   const requests: RecordedRequest[] = []
   let inFlight = 0

@@ -14,6 +14,7 @@ export const ROUTES = {
   create: 'POST /api/v3/secrets/raw/{secretName}',
   update: 'PATCH /api/v3/secrets/raw/{secretName}',
   delete: 'DELETE /api/v3/secrets/raw/{secretName}',
+  createFolder: 'POST /api/v1/folders',
 } as const
 
 export type Route = (typeof ROUTES)[keyof typeof ROUTES]
@@ -53,8 +54,8 @@ export const notFound = (message: string, name = 'NotFound') => new ApiError(404
 /** A bad, expired or forged JWT: Infisical answers `jsonwebtoken` errors with 403 `TokenError`. */
 export const tokenError = (message: string) => new ApiError(403, 'TokenError', message)
 /** A CASL denial, e.g. `You are not allowed to edit on secrets`. */
-export const permissionDenied = (action: string) =>
-  new ApiError(403, 'PermissionDenied', `You are not allowed to ${action} on secrets`, [])
+export const permissionDenied = (action: string, subject = 'secrets') =>
+  new ApiError(403, 'PermissionDenied', `You are not allowed to ${action} on ${subject}`, [])
 
 /** Bodies for statuses a test forces with `failNext`, worded as Infisical words them. */
 export function faultError(status: number): ApiError {

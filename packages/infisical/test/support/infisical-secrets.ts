@@ -12,7 +12,8 @@ import {
   type StoredSecret,
 } from './infisical-store.js'
 
-export type Permission = 'read' | 'create' | 'edit' | 'delete'
+/** `createFolder` is the `create` action on the `secret-folders` subject. */
+export type Permission = 'read' | 'create' | 'edit' | 'delete' | 'createFolder'
 
 export interface SecretRequest {
   /** The decoded `{secretName}` path segment ('' for the list route). */

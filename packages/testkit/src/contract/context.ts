@@ -35,6 +35,8 @@ export interface FaultInjector {
 export interface FaultTargets {
   /** Whether a request is a read. @default GET requests */
   isRead?(request: { method: string; path: string; headers: Record<string, unknown> }): boolean
+  /** Whether a request writes a value (not a restore, recover or delete step). @default PUT and POST requests */
+  isValueWrite?(request: { method: string; path: string; headers: Record<string, unknown> }): boolean
 }
 
 export interface ContractSuiteOptions {
@@ -97,6 +99,8 @@ export interface SuiteContext {
   rejection(promise: Promise<unknown>): Promise<unknown>
   /** Whether a proxied request is a read. */
   isRead(request: { method: string; path: string; headers: Record<string, unknown> }): boolean
+  /** Whether a proxied request writes a value. */
+  isValueWrite(request: { method: string; path: string; headers: Record<string, unknown> }): boolean
 }
 
 /** The store's capabilities when it declares them (stores built on the base class do). */

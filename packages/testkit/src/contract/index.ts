@@ -10,6 +10,7 @@ import { registerErrorTests } from './errors.js'
 import { registerLeakTests } from './leaks.js'
 import { registerNameTests } from './names.js'
 import { registerReadTests } from './reads.js'
+import { registerReliabilityTests } from './reliability.js'
 import { registerScopeTests } from './scope.js'
 import { registerWriteTests } from './writes.js'
 
@@ -78,6 +79,8 @@ export function registerContractSuite(options: ContractSuiteOptions): void {
         return error
       },
       isRead: (request) => (options.faultTargets?.isRead ?? ((r) => r.method === 'GET'))(request),
+      isValueWrite: (request) =>
+        (options.faultTargets?.isValueWrite ?? ((r) => r.method === 'PUT' || r.method === 'POST'))(request),
     }
 
     beforeEach(async () => {
@@ -120,6 +123,7 @@ export function registerContractSuite(options: ContractSuiteOptions): void {
     describe('writes', () => registerWriteTests(context))
     describe('cache and concurrency', () => registerCacheTests(context))
     describe('errors and faults', () => registerErrorTests(context))
+    describe('deadlines, retries and hostile answers', () => registerReliabilityTests(context))
     describe('flags, scoped views and PURISTA option names', () => registerScopeTests(context))
     describe('leaks, tracing and destroy', () => registerLeakTests(context, spans))
     describe('brownfield names', () => registerNameTests(context))

@@ -1,0 +1,229 @@
+import {
+  NotSupportedError,
+  type SecretOperation,
+  SecretStoreBaseClass,
+  type SecretStoreError,
+} from '@secret-store/core'
+import { mapWithConcurrency, splitStoreOptions } from '@secret-store/core/adapter'
+import { BulkPolicy } from './bulk.js'
+import { DaprResponseError, isSecretNotFound, mapDaprError } from './errors.js'
+import { type DaprNameRules, daprSecretKey, splitSecretRef } from './names.js'
+import { resolveDaprOptions, STORE_NAME } from './options.js'
+import type { DaprSecretStoreOptions } from './types.js'
+
+/** One secret as the secrets API answers it: its keys and values (one entry, under its own name, for most stores). */
+type SecretMap = Readonly<Record<string, string>>
+
+/** Dapr errors that reading secret by secret would only repeat. */
+const NO_FALLBACK = new Set(['ERR_SECRET_STORE_NOT_FOUND', 'ERR_SECRET_STORES_NOT_CONFIGURED', 'ERR_PERMISSION_DENIED'])
+
+const READ_ONLY = "Dapr's secrets API has no writes; change secrets in the store behind the component"
+
+/**
+ * A read-only secret store on Dapr's secrets API (`/v1.0/secrets/<store>/<key>`), over the sidecar's
+ * HTTP API with the platform's `fetch`.
+ *
+ * - `getSecret('name')`: the value of a secret that holds one entry under its own name (the local
+ *   file and env stores, most cloud stores); for a multi-valued secret (Kubernetes, Vault, a file store
+ *   with `multiValued: "true"`) the whole secret as JSON with sorted keys (`{"password":"…","user":"…"}`).
+ * - `getSecret('name#key')`: one key of the secret (see `keySeparator`).
+ * - A missing secret, a missing key and an empty value read as `undefined`.
+ * - Several names: one bulk read or one request per secret, as the `bulk` option decides.
+ * - `setSecret` / `removeSecret` throw `NotSupportedError` (when enabled) and `capabilities.writes` is `false`.
+ *
+ * @example
+ * const secretStore = new DaprSecretStore({ secretStoreName: 'kubernetes' })
+ * const { 'db-credentials#password': dbPassword } = await secretStore.getSecret('db-credentials#password')
+ */
+export class DaprSecretStore extends SecretStoreBaseClass<Record<string, never>> {
+  readonly #storeName: string
+  readonly #secretsUrl: string
+  readonly #query: string
+  readonly #headers: Readonly<Record<string, string>>
+  readonly #names: DaprNameRules
+  readonly #bulk: BulkPolicy
+
+  constructor(options: DaprSecretStoreOptions) {
+    const { base, own } = splitStoreOptions(options)
+    const resolved = resolveDaprOptions(own)
+    // The address and the token stay in private fields, never in the base config.
+    super(STORE_NAME, { ...base, config: {} })
+    this.#storeName = resolved.secretStoreName
+    this.#secretsUrl = resolved.secretsUrl
+    this.#query = resolved.query
+    this.#headers = resolved.apiToken === undefined ? {} : { 'dapr-api-token': resolved.apiToken }
+    this.#names = resolved.names
+    this.#bulk = new BulkPolicy(resolved.bulk)
+    if (base.enableSet === true || base.enableRemove === true) {
+      this.logger.warn(
+        { store: this.name, secretStore: this.#storeName },
+        'Dapr secret stores are read-only: setSecret and removeSecret will throw NotSupportedError',
+      )
+    }
+  }
+
+  /** Dapr's secrets API only reads. */
+  protected override get backendCapabilities() {
+    return { writes: false }
+  }
+
+  /** Every cold name of a call in one batch: the batch read picks bulk or per-secret reads itself. */
+  protected override get readBatchSize(): number {
+    return this.#bulk.mode === 'never' ? 1 : Number.POSITIVE_INFINITY
+  }
+
+  protected override backendName(name: string) {
+    return daprSecretKey(name, this.#names)
+  }
+
+  protected async getSecretImpl(id: string): Promise<string | undefined> {
+    const { secret, key } = splitSecretRef(id, this.#names.keySeparator)
+    return pick(await this.#readOne(secret), secret, key)
+  }
+
+  protected override async getSecretsImpl(ids: readonly string[]): Promise<Map<string, string | undefined>> {
+    const refs = ids.map((id) => ({ id, ...splitSecretRef(id, this.#names.keySeparator) }))
+    const secrets = [...new Set(refs.map((ref) => ref.secret))]
+    const found = new Map<string, SecretMap | undefined>()
+    if (this.#bulk.useBulk(secrets.length)) {
+      const all = await this.#readBulk()
+      for (const secret of secrets) if (all !== undefined && Object.hasOwn(all, secret)) found.set(secret, all[secret])
+    }
+    // Secrets the bulk read left out may be missing or refused by scoping: a single read tells which.
+    const rest = secrets.filter((secret) => !found.has(secret))
+    await mapWithConcurrency(rest, this.maxConcurrency, async (secret) => {
+      try {
+        found.set(secret, await this.#readOne(secret))
+      } catch (err) {
+        throw this.mapError(err, 'get', secret)
+      }
+    })
+    return new Map(refs.map((ref) => [ref.id, pick(found.get(ref.secret), ref.secret, ref.key)]))
+  }
+
+  protected async setSecretImpl(name: string): Promise<void> {
+    throw new NotSupportedError('set', READ_ONLY, { store: this.name, secretName: name })
+  }
+
+  protected async removeSecretImpl(name: string): Promise<void> {
+    throw new NotSupportedError('remove', READ_ONLY, { store: this.name, secretName: name })
+  }
+
+  protected override mapError(
+    error: unknown,
+    operation: SecretOperation,
+    secretName: string | undefined,
+  ): SecretStoreError {
+    return mapDaprError(error, { store: this.name, operation, secretName, secretStoreName: this.#storeName })
+  }
+
+  /** One secret's map, `undefined` when the sidecar says it does not exist. */
+  async #readOne(secret: string): Promise<SecretMap | undefined> {
+    const started = performance.now()
+    try {
+      const map = parseSecretMap(await this.#get(encodeURIComponent(secret)))
+      this.#bulk.recordSingle(performance.now() - started)
+      return map
+    } catch (err) {
+      if (!isSecretNotFound(err, secret, this.#storeName)) throw err
+      this.#bulk.recordSingle(performance.now() - started)
+      return undefined
+    }
+  }
+
+  /**
+   * Every secret the store hands out, by name; `undefined` when the component refused the bulk read with
+   * a Dapr error of its own (it may not implement it): the caller then reads secret by secret, and `auto`
+   * stops trying it.
+   */
+  async #readBulk(): Promise<Readonly<Record<string, SecretMap>> | undefined> {
+    const started = performance.now()
+    let answer: Answer
+    try {
+      answer = await this.#get('bulk')
+    } catch (err) {
+      if (!(err instanceof DaprResponseError) || err.code === undefined || NO_FALLBACK.has(err.code)) throw err
+      this.#bulk.recordBulkFailure()
+      this.logger.warn(
+        { store: this.name, operation: 'get', status: err.status, code: err.code },
+        'the bulk read failed; reading secret by secret',
+      )
+      return undefined
+    }
+    const all = parseBulk(answer)
+    const entries = Object.keys(all).length
+    this.#bulk.recordBulk(performance.now() - started, entries)
+    this.logger.debug({ store: this.name, operation: 'get', entries }, 'secrets read with one bulk request')
+    return all
+  }
+
+  /** GETs a path below the store, under the current attempt's signal; a 2xx answer's status, headers and body. */
+  async #get(path: string): Promise<Answer> {
+    // `redirect: 'manual'`: a redirect would carry the API token to wherever it points.
+    const response = await fetch(`${this.#secretsUrl}${path}${this.#query}`, {
+      headers: this.#headers,
+      redirect: 'manual',
+      signal: this.abortSignal ?? null,
+    })
+    const body = await response.text()
+    if (response.status < 200 || response.status > 299)
+      throw new DaprResponseError(response.status, response.headers, body)
+    return { status: response.status, headers: response.headers, body }
+  }
+}
+
+interface Answer {
+  status: number
+  headers: Headers
+  body: string
+}
+
+/** The answer's JSON, or a `DaprResponseError` of kind `body` when it is not JSON. */
+function json(answer: Answer): unknown {
+  try {
+    return JSON.parse(answer.body)
+  } catch {
+    return garbled(answer)
+  }
+}
+
+function garbled(answer: Answer): never {
+  throw new DaprResponseError(answer.status, answer.headers, answer.body, 'body')
+}
+
+const isSecretMap = (value: unknown): value is SecretMap =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.values(value).every((entry) => typeof entry === 'string')
+
+function parseSecretMap(answer: Answer): SecretMap {
+  const parsed = json(answer)
+  return isSecretMap(parsed) ? parsed : garbled(answer)
+}
+
+function parseBulk(answer: Answer): Readonly<Record<string, SecretMap>> {
+  const parsed = json(answer)
+  const valid =
+    typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && Object.values(parsed).every(isSecretMap)
+  return valid ? (parsed as Record<string, SecretMap>) : garbled(answer)
+}
+
+/**
+ * The value a name reads from its secret's map: one key (`secret#key`), the value of a one-entry map under
+ * the secret's own name, or the whole map as JSON with sorted keys. Empty values and empty maps are
+ * `undefined`: the env store answers `""` for a variable it does not have, and core never stores an
+ * empty secret.
+ */
+export function pick(map: SecretMap | undefined, secret: string, key: string | undefined): string | undefined {
+  if (map === undefined) return undefined
+  if (key !== undefined) return Object.hasOwn(map, key) ? nonEmpty(map[key]) : undefined
+  const entries = Object.entries(map)
+  const [first] = entries
+  if (first === undefined) return undefined
+  if (entries.length === 1 && first[0] === secret) return nonEmpty(first[1])
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`
+}
+
+const nonEmpty = (value: string | undefined) => (value === '' ? undefined : value)
