@@ -8,7 +8,6 @@ export { mapWithConcurrency } from './concurrency.js'
 export { parseTenantName, pathNameProblem } from './names.js'
 export type { ResolvedStoreOptions } from './options.js'
 export { resolveStoreOptions } from './options.js'
-export { DEFAULT_CAPABILITIES } from './secret-store-base-class.js'
 export type { SplitStoreOptions } from './store-options.js'
 export { splitStoreOptions } from './store-options.js'
 export type { ClassifyContext, TransportFailure, TransportFailureKind } from './transport.js'
@@ -23,3 +22,4 @@ export {
   transportFailure,
   unknownError,
 } from './transport.js'
+export { DEFAULT_CAPABILITIES } from './types.js'

@@ -19,12 +19,14 @@ export {
 } from './errors.js'
 export type { BackendName, InvalidBackendName } from './names.js'
 export { printableName, SECRET_NAME_MAX_LENGTH, secretNameProblem, TENANT_ID_PATTERN } from './names.js'
-export type { RemoveSecretOptions, SecretRead } from './secret-store-base-class.js'
+
 export { SecretStoreBaseClass } from './secret-store-base-class.js'
 export { SPAN_ATTRIBUTES, SPAN_NAMES } from './tracing.js'
 export type {
   CacheOptions,
+  RemoveSecretOptions,
   SecretOperation,
+  SecretRead,
   SecretStore,
   SecretStoreCapabilities,
   SecretStoreLogger,

@@ -142,6 +142,25 @@ export class CallRunner {
   }
 }
 
+/** Runs writes to one key in the order they were called; writes to different keys run side by side. */
+export class WriteQueue {
+  readonly #tails = new Map<string, Promise<unknown>>()
+
+  async run(key: string, write: () => Promise<void>): Promise<void> {
+    const previous = this.#tails.get(key)
+    const mine = (async () => {
+      await previous?.catch(() => {})
+      await write()
+    })()
+    this.#tails.set(key, mine)
+    try {
+      await mine
+    } finally {
+      if (this.#tails.get(key) === mine) this.#tails.delete(key)
+    }
+  }
+}
+
 function timeoutError(context: CallContext, ms: number): UnavailableError {
   return new UnavailableError(`the backend did not answer within ${Math.round(ms)} ms`, {
     store: context.store,

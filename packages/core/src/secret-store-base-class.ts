@@ -2,64 +2,35 @@ import { inspect } from 'node:util'
 import { coarseNow } from './clock.js'
 import { mapWithConcurrency } from './concurrency.js'
 import {
-  InvalidSecretNameError,
-  InvalidSecretValueError,
   NotSupportedError,
   OperationDisabledError,
   SecretStoreError,
   StoreDestroyedError,
   UnknownSecretStoreError,
 } from './errors.js'
-import { type BackendName, printableName, secretNameProblem } from './names.js'
+import { type BackendName, printableName } from './names.js'
 import { type ResolvedStoreOptions, resolveStoreOptions } from './options.js'
 import { ReadThrough } from './read-through.js'
-import { attemptSignal, type CallContext, CallRunner } from './reliability.js'
+import { attemptSignal, type CallContext, CallRunner, WriteQueue } from './reliability.js'
 import { SPAN_ATTRIBUTES, StoreTracer } from './tracing.js'
 import { classifyTransport, statusOf, unknownError } from './transport.js'
-import type {
-  SecretOperation,
-  SecretStore,
-  SecretStoreCapabilities,
-  SecretStoreLogger,
-  SecretValues,
-  StoreBaseConfig,
+import {
+  DEFAULT_CAPABILITIES,
+  type RemoveSecretOptions,
+  type SecretOperation,
+  type SecretRead,
+  type SecretStore,
+  type SecretStoreCapabilities,
+  type SecretStoreLogger,
+  type SecretValues,
+  type StoreBaseConfig,
 } from './types.js'
-
-/** Options of `removeSecret`. */
-export interface RemoveSecretOptions {
-  /**
-   * Delete irreversibly where the backend distinguishes (purge, force delete, destroy all versions).
-   * @default the store's `purgeOnRemove` setting, which defaults to the recoverable delete
-   */
-  purge?: boolean
-}
+import { checkValue, resolveName } from './validation.js'
 
 /**
- * What the one-name read hook returns: the value, `undefined` (or `null`) when the backend says the
- * secret does not exist, or (as PURISTA's own stores do) a record keyed by the name.
- */
-export type SecretRead = string | undefined | null | Readonly<Record<string, string | undefined | null>>
-
-export const DEFAULT_CAPABILITIES: SecretStoreCapabilities = Object.freeze({
-  writes: true,
-  recoverableDelete: false,
-  batchReads: false,
-  maxValueBytes: 65_536,
-})
-
-/**
- * The base of every store. Its public methods own all shared behaviour: operation flags, name and
- * value checks, the read-through cache with single-flight, error wrapping, redaction and tracing.
- *
- * The hooks a subclass implements:
- * - `getSecretImpl(name)`: required, reads one secret;
- * - `getSecretsImpl(names)`: optional, reads many in one request; the base then hands it every cold
- *   name, in chunks of `readBatchSize`, up to `maxConcurrency` chunks at once (without it, it calls
- *   `getSecretImpl` once per name, up to `maxConcurrency` at once);
- * - `setSecretImpl(name, value)` and `removeSecretImpl(name, options)`;
- * - `backendName(name)`: the backend's name for a name, or the backend rule it breaks;
- * - `mapError(error, operation, name)`: the typed error for an SDK error;
- * - `closeImpl()`: releases clients; `destroy()` calls it once.
+ * The base of every store. Its public methods own all shared behaviour (flags, name and value checks,
+ * the read-through cache with single-flight, deadlines and retries, error wrapping, redaction, tracing);
+ * a subclass implements the protected hooks below. The hook table is in `@secret-store/core`'s README.
  *
  * @example
  * class MySecretStore extends SecretStoreBaseClass<{ url: string }> {
@@ -84,8 +55,7 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
   readonly #reads: ReadThrough
   readonly #tracer: StoreTracer
   readonly #runner: CallRunner
-  /** The write in progress per backend name: writes to one name run in the order they were called. */
-  readonly #writes = new Map<string, Promise<unknown>>()
+  readonly #writes = new WriteQueue()
   #destroyed = false
 
   constructor(name: string, config: StoreBaseConfig<Config>) {
@@ -197,7 +167,7 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     return this.#tracer.traced('get', names.length, async (span) => {
       this.#assertUsable('get', names[0])
       // Every name is checked before any request goes out.
-      const backendNames = new Map(names.map((name) => [name, this.#resolveName(name, 'get')]))
+      const backendNames = new Map(names.map((name) => [name, this.#resolve(name, 'get')]))
       const { values, hits } = await this.#reads.read(names, (cold) => this.#load(cold, backendNames))
       if (span.isRecording()) span.setAttribute(SPAN_ATTRIBUTES.cacheHits, hits)
       return Object.freeze(Object.fromEntries(names.map((name) => [name, values.get(name)]))) as SecretValues<Names>
@@ -207,8 +177,8 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
   async setSecret(name: string, value: string): Promise<void> {
     return this.#tracer.traced('set', 1, async () => {
       this.#assertUsable('set', name)
-      const backendName = this.#resolveName(name, 'set')
-      this.#assertValidValue(name, value)
+      const backendName = this.#resolve(name, 'set')
+      checkValue(this.name, name, value, this.capabilities.maxValueBytes)
       await this.#write(name, backendName, 'set', () => this.setSecretImpl(backendName, value))
       this.#reads.written(name, value)
     })
@@ -217,7 +187,7 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
   async removeSecret(name: string, options?: RemoveSecretOptions): Promise<void> {
     return this.#tracer.traced('remove', 1, async () => {
       this.#assertUsable('remove', name)
-      const backendName = this.#resolveName(name, 'remove')
+      const backendName = this.#resolve(name, 'remove')
       await this.#write(name, backendName, 'remove', () => this.removeSecretImpl(backendName, options))
       this.#reads.written(name, undefined)
     })
@@ -299,13 +269,8 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     })
   }
 
-  /**
-   * Runs a write hook after any earlier write to the same backend name (so remove-then-set lands in that
-   * order), under the deadline and without retries. The cache entry is dropped before and (on failure)
-   * after, never left stale.
-   */
+  /** Runs a write hook in call order per backend name, under the deadline and without retries; never leaves a stale cache entry. */
   async #write(name: string, backendName: string, operation: 'set' | 'remove', hook: () => Promise<void>) {
-    const previous = this.#writes.get(backendName)
     const context: CallContext = {
       store: this.name,
       operation,
@@ -313,8 +278,7 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
       deadline: this.#runner.deadline(),
       retry: false,
     }
-    const mine = (async () => {
-      await previous?.catch(() => {})
+    await this.#writes.run(backendName, async () => {
       this.#reads.invalidate(name)
       try {
         await this.#runner.run(context, hook, (err) => this.#wrap(err, operation, name))
@@ -322,37 +286,20 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
         this.#reads.invalidate(name)
         throw err
       }
-    })()
-    this.#writes.set(backendName, mine)
-    try {
-      await mine
-    } finally {
-      if (this.#writes.get(backendName) === mine) this.#writes.delete(backendName)
-    }
+    })
     this.logger.debug(
       { store: this.name, operation, secretName: name },
       operation === 'set' ? 'secret written' : 'secret removed',
     )
   }
 
-  /**
-   * Checks a caller's name (core's safety rule), applies `nameTransform`, checks the result, and asks
-   * the adapter for the backend's name. Throws `InvalidSecretNameError` saying which rule failed.
-   */
-  #resolveName(name: unknown, operation: SecretOperation): string {
-    const fail = (reason: string): never => {
-      throw new InvalidSecretNameError(reason, { store: this.name, secretName: printableName(name), operation })
-    }
-    const problem = secretNameProblem(name)
-    if (problem !== undefined) return fail(problem)
-    let transformed = name as string
-    if (this.#options.nameTransform !== undefined) {
-      transformed = this.#options.nameTransform(transformed)
-      const transformedProblem = secretNameProblem(transformed)
-      if (transformedProblem !== undefined) return fail(`after nameTransform: ${transformedProblem}`)
-    }
-    const mapped = this.backendName(transformed)
-    return typeof mapped === 'string' ? mapped : fail(mapped.invalid)
+  #resolve(name: unknown, operation: SecretOperation): string {
+    return resolveName(name, {
+      store: this.name,
+      operation,
+      transform: this.#options.nameTransform,
+      backend: (n) => this.backendName(n),
+    })
   }
 
   #assertUsable(operation: SecretOperation, secretName: string | undefined): void {
@@ -363,20 +310,6 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     if (!enabled) throw new OperationDisabledError(operation, options)
     if (operation !== 'get' && !this.capabilities.writes) {
       throw new NotSupportedError(operation, 'the backend is read-only', options)
-    }
-  }
-
-  #assertValidValue(name: string, value: unknown): asserts value is string {
-    const options = { store: this.name, secretName: name, operation: 'set' as const }
-    if (typeof value !== 'string') {
-      throw new InvalidSecretValueError(`expected a string, got ${value === null ? 'null' : typeof value}`, options)
-    }
-    if (value.length === 0) throw new InvalidSecretValueError('the value is empty', options)
-    // A lone surrogate cannot be encoded: the backend would store U+FFFD while the cache keeps the original.
-    if (!value.isWellFormed()) throw new InvalidSecretValueError('the value is not well-formed UTF-16', options)
-    const limit = this.capabilities.maxValueBytes
-    if (Buffer.byteLength(value, 'utf8') > limit) {
-      throw new InvalidSecretValueError(`larger than the backend's limit of ${limit} bytes`, options)
     }
   }
 

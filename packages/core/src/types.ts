@@ -152,3 +152,25 @@ export const StoreBaseConfig = Object.freeze({
   maxConcurrency: 8,
   cache: Object.freeze({ enabled: true, ttlMs: 300_000, maxEntries: 1_000, staleIfErrorMs: 0, cacheMisses: true }),
 })
+
+/** Options of `removeSecret`. */
+export interface RemoveSecretOptions {
+  /**
+   * Delete irreversibly where the backend distinguishes (purge, force delete, destroy all versions).
+   * @default the store's `purgeOnRemove` setting, which defaults to the recoverable delete
+   */
+  purge?: boolean
+}
+
+/**
+ * What the one-name read hook returns: the value, `undefined` (or `null`) when the backend says the
+ * secret does not exist, or (as PURISTA's own stores do) a record keyed by the name.
+ */
+export type SecretRead = string | undefined | null | Readonly<Record<string, string | undefined | null>>
+
+export const DEFAULT_CAPABILITIES: SecretStoreCapabilities = Object.freeze({
+  writes: true,
+  recoverableDelete: false,
+  batchReads: false,
+  maxValueBytes: 65_536,
+})

@@ -148,8 +148,8 @@ export function expectTenantIsolation(
   return report
 }
 
-/** Small deterministic PRNG (mulberry32). */
-function mulberry32(seed: number): () => number {
+/** Small deterministic PRNG (mulberry32): the same seed gives the same sequence. */
+export function mulberry32(seed: number): () => number {
   let state = seed
   return () => {
     state = (state + 0x6d2b79f5) | 0

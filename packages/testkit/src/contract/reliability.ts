@@ -1,18 +1,8 @@
 import { SecretStoreError, UnavailableError } from '@secret-store/core'
 import { expect, it } from 'vitest'
 import type { Fault } from '../fault-proxy.js'
+import { mulberry32 } from '../names.js'
 import type { SuiteContext } from './context.js'
-
-/** A small seeded PRNG, so a fault pattern is the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed
-  return () => {
-    state = (state + 0x6d2b79f5) | 0
-    let t = Math.imul(state ^ (state >>> 15), 1 | state)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 // Answers that are not the backend's: none of them may ever read as "missing".
 const FOREIGN_ANSWERS: Array<[string, Fault]> = [
@@ -101,7 +91,7 @@ export function registerReliabilityTests(t: SuiteContext): void {
     const door = await t.door()
     for (const name of names) await door.set(name, `value-of-${name}`)
     const store = await t.store({ cache: false })
-    const random = seeded(30)
+    const random = mulberry32(30)
     ;(await t.faults()).inject({ kind: 'status', status: 503 }, { match: (r) => t.isRead(r) && random() < 0.3 })
     let ok = 0
     const failures: unknown[] = []
