@@ -182,7 +182,16 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
           continue
         }
         // A secret restored for this write goes back to being deleted: a failed write never revives it.
-        if (restored) await this.#delete(id, false).catch(() => {})
+        // Not under the attempt's signal, which may be what failed the write.
+        if (restored) {
+          const undo = { SecretId: id, RecoveryWindowInDays: this.#recoveryWindowInDays }
+          await this.#client.send(new DeleteSecretCommand(undo)).catch(() => {
+            this.logger.warn(
+              { store: this.name, operation: 'set' },
+              'could not delete again a secret restored for a failed write',
+            )
+          })
+        }
         const context = { store: this.name, operation: 'set' as const, secretName: id }
         if (revealed !== undefined && seen.has('missing') && seen.has('scheduledForDeletion')) {
           // AWS releases a force-deleted name asynchronously: for a few seconds it is neither usable nor gone.

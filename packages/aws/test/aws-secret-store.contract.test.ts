@@ -25,7 +25,8 @@ const rawClient = () => {
 }
 // Long enough for the leak detector to look for: credentials must never show in any output.
 const credentials = { accessKeyId: 'AKIACONTRACTSUITE01', secretAccessKey: 'contract-suite-secret-access-key-0123' }
-const storeConfig = (endpoint: string) => ({ ...motoClientConfig(endpoint), credentials })
+// One attempt per SDK call, as the README advises for an injected client: the store does the retrying.
+const storeConfig = (endpoint: string) => ({ ...motoClientConfig(endpoint), credentials, maxAttempts: 1 })
 
 beforeAll(async () => {
   moto = await startMoto()

@@ -142,23 +142,49 @@ export class CallRunner {
   }
 }
 
-/** Runs writes to one key in the order they were called; writes to different keys run side by side. */
+/**
+ * Runs writes to one key in the order they were called; writes to different keys run side by side. A
+ * write's requests are tracked: the next write to the key starts once they have really ended, or once the
+ * earlier write's deadline plus one more deadline has passed (a client that ignores its abort signal).
+ */
 export class WriteQueue {
   readonly #tails = new Map<string, Promise<unknown>>()
 
-  async run(key: string, write: () => Promise<void>): Promise<void> {
+  async run(
+    key: string,
+    deadline: number,
+    write: (track: <T>(request: Promise<T>) => Promise<T>) => Promise<void>,
+  ): Promise<void> {
     const previous = this.#tails.get(key)
-    const mine = (async () => {
-      await previous?.catch(() => {})
-      await write()
-    })()
-    this.#tails.set(key, mine)
-    try {
-      await mine
-    } finally {
-      if (this.#tails.get(key) === mine) this.#tails.delete(key)
+    const requests: Array<Promise<unknown>> = []
+    const track = <T>(request: Promise<T>) => {
+      requests.push(request)
+      return request
     }
+    const outcome = (async () => {
+      await previous
+      await write(track)
+    })()
+    const tail = outcome
+      .catch(() => {})
+      .then(() => settledOrLate(requests, 2 * Math.max(0, deadline - Date.now()) + 1_000))
+    this.#tails.set(key, tail)
+    tail.then(() => {
+      if (this.#tails.get(key) === tail) this.#tails.delete(key)
+    })
+    await outcome
   }
+}
+
+/** Resolves when every request has settled, or after `ms`. */
+async function settledOrLate(requests: Array<Promise<unknown>>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms)
+    timer.unref?.()
+  })
+  await Promise.race([Promise.allSettled(requests), late])
+  clearTimeout(timer)
 }
 
 function timeoutError(context: CallContext, ms: number): UnavailableError {

@@ -269,19 +269,22 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     })
   }
 
-  /** Runs a write hook in call order per backend name, under the deadline and without retries; never leaves a stale cache entry. */
+  /**
+   * Runs a write hook in call order per backend name, under the deadline and without retries. The next
+   * write to the name waits until this one's request has really ended (not just its caller's deadline),
+   * so an abandoned write cannot land after a later remove. The cache entry is never left stale.
+   */
   async #write(name: string, backendName: string, operation: 'set' | 'remove', hook: () => Promise<void>) {
-    const context: CallContext = {
-      store: this.name,
-      operation,
-      secretName: name,
-      deadline: this.#runner.deadline(),
-      retry: false,
-    }
-    await this.#writes.run(backendName, async () => {
+    const deadline = this.#runner.deadline()
+    const context: CallContext = { store: this.name, operation, secretName: name, deadline, retry: false }
+    await this.#writes.run(backendName, deadline, async (track) => {
       this.#reads.invalidate(name)
       try {
-        await this.#runner.run(context, hook, (err) => this.#wrap(err, operation, name))
+        await this.#runner.run(
+          context,
+          () => track(hook()),
+          (err) => this.#wrap(err, operation, name),
+        )
       } catch (err) {
         this.#reads.invalidate(name)
         throw err
