@@ -154,6 +154,7 @@ export class WriteQueue {
     key: string,
     deadline: number,
     write: (track: <T>(request: Promise<T>) => Promise<T>) => Promise<void>,
+    late: () => Error,
   ): Promise<void> {
     const previous = this.#tails.get(key)
     const requests: Array<Promise<unknown>> = []
@@ -162,7 +163,8 @@ export class WriteQueue {
       return request
     }
     const outcome = (async () => {
-      await previous
+      // Waiting for an earlier write counts against this write's own deadline.
+      if (previous !== undefined && !(await settledWithin(previous, deadline - Date.now()))) throw late()
       await write(track)
     })()
     const tail = outcome
@@ -174,6 +176,18 @@ export class WriteQueue {
     })
     await outcome
   }
+}
+
+/** Whether `promise` settles within `ms`. */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  if (ms <= 0) return false
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms)
+  })
+  const settled = await Promise.race([promise.then(() => true), late])
+  clearTimeout(timer)
+  return settled
 }
 
 /** Resolves when every request has settled, or after `ms`. */

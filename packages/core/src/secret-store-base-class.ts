@@ -6,6 +6,7 @@ import {
   OperationDisabledError,
   SecretStoreError,
   StoreDestroyedError,
+  UnavailableError,
   UnknownSecretStoreError,
 } from './errors.js'
 import { type BackendName, printableName } from './names.js'
@@ -277,7 +278,13 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
   async #write(name: string, backendName: string, operation: 'set' | 'remove', hook: () => Promise<void>) {
     const deadline = this.#runner.deadline()
     const context: CallContext = { store: this.name, operation, secretName: name, deadline, retry: false }
-    await this.#writes.run(backendName, deadline, async (track) => {
+    const late = () =>
+      new UnavailableError('an earlier write to this name is still in flight at the backend', {
+        store: this.name,
+        secretName: name,
+        operation,
+      })
+    const write = async (track: <T>(request: Promise<T>) => Promise<T>) => {
       this.#reads.invalidate(name)
       try {
         await this.#runner.run(
@@ -289,7 +296,8 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
         this.#reads.invalidate(name)
         throw err
       }
-    })
+    }
+    await this.#writes.run(backendName, deadline, write, late)
     this.logger.debug(
       { store: this.name, operation, secretName: name },
       operation === 'set' ? 'secret written' : 'secret removed',

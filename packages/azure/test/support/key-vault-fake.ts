@@ -2,7 +2,7 @@
  * A loopback HTTPS fake of the Azure Key Vault secrets REST API, for tests.
  *
  * It speaks to a real `SecretClient` the way Key Vault does:
- * - HTTPS with a self-signed certificate made at start-up with the `openssl` CLI (clients trust it with
+ * - HTTPS with the testkit's committed throwaway certificate, `TEST_CERTIFICATE` (clients trust it with
  *   `tlsOptions: { ca }`), on 127.0.0.1 and a free port;
  * - challenge authentication: a request without `Authorization: Bearer ...` gets 401 with a
  *   `WWW-Authenticate: Bearer authorization="https://login.microsoftonline.com/<tenant>", resource="https://vault.azure.net"`
@@ -18,15 +18,12 @@
  * injection (`failNext`), a response latency, and two of Key Vault's eventual-consistency effects:
  * a deleted or recovered secret that shows up only after some polls, and 409s right after a purge.
  */
-import { execFile } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { TEST_CERTIFICATE } from '@secret-store/testkit'
 
 export interface FakeKeyVaultSettings {
   /** The bearer token that is refused with 403 Forbidden. @default 'denied-token' */
@@ -162,55 +159,9 @@ function faultBody(status: number): unknown {
   return { error: { code, message } }
 }
 
-let certificate: Promise<{ key: string; cert: string }> | undefined
-
-/** One self-signed P-256 certificate for localhost and 127.0.0.1 per process, made with the openssl CLI. */
+/** The testkit's throwaway loopback certificate: nothing is generated at test time. */
 function selfSignedCertificate(): Promise<{ key: string; cert: string }> {
-  certificate ??= (async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'key-vault-fake-'))
-    try {
-      const keyFile = join(dir, 'key.pem')
-      const certFile = join(dir, 'cert.pem')
-      await new Promise<void>((resolve, reject) => {
-        execFile(
-          'openssl',
-          [
-            'req',
-            '-x509',
-            '-newkey',
-            'ec',
-            '-pkeyopt',
-            'ec_paramgen_curve:prime256v1',
-            '-nodes',
-            '-keyout',
-            keyFile,
-            '-out',
-            certFile,
-            '-days',
-            '1',
-            '-subj',
-            '/CN=localhost',
-            '-addext',
-            'subjectAltName=DNS:localhost,IP:127.0.0.1',
-          ],
-          (err, _stdout, stderr) => {
-            if (!err) return resolve()
-            if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-              return reject(new Error('The openssl CLI is missing; install it with: apt-get install -y openssl'))
-            }
-            reject(new Error(`openssl could not make a certificate: ${stderr || err.message}`))
-          },
-        )
-      })
-      return { key: await readFile(keyFile, 'utf8'), cert: await readFile(certFile, 'utf8') }
-    } finally {
-      await rm(dir, { recursive: true, force: true })
-    }
-  })()
-  certificate.catch(() => {
-    certificate = undefined
-  })
-  return certificate
+  return Promise.resolve(TEST_CERTIFICATE)
 }
 
 export async function startKeyVaultFake(initial: Partial<FakeKeyVaultSettings> = {}): Promise<FakeKeyVault> {

@@ -6,7 +6,7 @@
  * Maven Central (or build it from the Lowkey Vault sources with Maven) and point LOWKEY_VAULT_JAR
  * at it. The tests select this backend only when LOWKEY_VAULT_JAR is set.
  * Java: env LOWKEY_VAULT_JAVA (a java binary), else $LOWKEY_VAULT_JAVA_HOME/bin/java,
- * else /usr/lib/jvm/temurin-25-jdk-amd64/bin/java when present, else $JAVA_HOME/bin/java,
+ * else $JAVA_HOME/bin/java,
  * else `java` on PATH. Lowkey Vault 7.x needs Java 25.
  * Extra JVM options: env LOWKEY_VAULT_JAVA_OPTS (whitespace separated, appended).
  * LOWKEY_VAULT_DEBUG=1 copies the server's output to stderr.
@@ -39,7 +39,6 @@ export interface LowkeyVault {
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
 const DEFAULT_JAR = path.join(REPO_ROOT, '.cache', 'lowkey-vault', 'lowkey-vault-app.jar')
-const JAVA25 = '/usr/lib/jvm/temurin-25-jdk-amd64/bin/java'
 const JVM_OPTS = ['-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1']
 const POLL_MS = 200
 const READY_TIMEOUT_MS = 90_000
@@ -61,7 +60,6 @@ function findJava(): string {
   const env = process.env
   if (env.LOWKEY_VAULT_JAVA) return env.LOWKEY_VAULT_JAVA
   if (env.LOWKEY_VAULT_JAVA_HOME) return path.join(env.LOWKEY_VAULT_JAVA_HOME, 'bin', 'java')
-  if (existsSync(JAVA25)) return JAVA25
   if (env.JAVA_HOME) {
     const candidate = path.join(env.JAVA_HOME, 'bin', 'java')
     if (existsSync(candidate)) return candidate

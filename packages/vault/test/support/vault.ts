@@ -28,8 +28,22 @@ export async function readOrUndefined(client: RawClient, path: string): Promise<
   }
 }
 
+/**
+ * Mounts a KV engine and, for version 2, waits until the mount has finished its upgrade to versioned
+ * data: until then Vault answers every request with 400 "Upgrading from non-versioned to versioned data".
+ */
 export async function mountKv(admin: RawClient, path: string, version: 1 | 2): Promise<void> {
   await admin.write(`sys/mounts/${path}`, { type: 'kv', options: { version: String(version) } })
+  if (version === 1) return
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await admin.read(`${path}/config`)
+      return
+    } catch (err) {
+      if (statusOf(err) !== 400 || attempt >= 100) throw err
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
 }
 
 export async function createPolicy(admin: RawClient, name: string, hcl: string): Promise<void> {
