@@ -36,3 +36,31 @@ async function invoke(eventBridge: EventBridge & { instanceId: string }, newKey:
     payload: { payload: { newKey }, parameter: {} },
   })
 }
+
+export type CheckResult = { hadPaymentApiKey: boolean; hadDbPassword: boolean; paymentKeyLength: number }
+
+/** Starts the payment service with the given (possibly read-only) store and invokes `checkPaymentSecrets` once. */
+export async function runReadOnlyPaymentService(secretStore: SecretStore): Promise<CheckResult> {
+  const eventBridge = new DefaultEventBridge({ logLevel: 'error' })
+  await eventBridge.start()
+  const service = await paymentServiceBuilder.getInstance(eventBridge, { secretStore, logLevel: 'error' })
+  await service.start()
+  try {
+    return await eventBridge.invoke<CheckResult>({
+      contentType: 'application/json',
+      contentEncoding: 'utf-8',
+      sender: {
+        serviceName: 'Example',
+        serviceVersion: '1',
+        serviceTarget: 'main',
+        instanceId: eventBridge.instanceId,
+      },
+      receiver: { serviceName: 'PaymentService', serviceVersion: '1', serviceTarget: 'checkPaymentSecrets' },
+      payload: { payload: {}, parameter: {} },
+    })
+  } finally {
+    await service.destroy()
+    await new Promise((resolve) => setImmediate(resolve))
+    await eventBridge.destroy()
+  }
+}

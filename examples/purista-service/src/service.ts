@@ -40,4 +40,24 @@ export const rotatePaymentKeyBuilder = paymentServiceBuilder
     }
   })
 
-paymentServiceBuilder.addCommandDefinition(rotatePaymentKeyBuilder.getDefinition())
+/** A read-only command, for services on read-only stores (Dapr): it only calls `context.secrets.getSecret`. */
+export const checkPaymentSecretsBuilder = paymentServiceBuilder
+  .getCommandBuilder('checkPaymentSecrets', 'reports which payment secrets exist, reading them only')
+  .addPayloadSchema(z.object({}))
+  .addParameterSchema(z.object({}))
+  .addOutputSchema(
+    z.object({ hadPaymentApiKey: z.boolean(), hadDbPassword: z.boolean(), paymentKeyLength: z.number() }),
+  )
+  .setCommandFunction(async (context) => {
+    const secrets = await context.secrets.getSecret('paymentApiKey', 'dbPassword')
+    return {
+      hadPaymentApiKey: secrets.paymentApiKey !== undefined,
+      hadDbPassword: secrets.dbPassword !== undefined,
+      paymentKeyLength: secrets.paymentApiKey?.length ?? 0,
+    }
+  })
+
+paymentServiceBuilder.addCommandDefinition(
+  rotatePaymentKeyBuilder.getDefinition(),
+  checkPaymentSecretsBuilder.getDefinition(),
+)

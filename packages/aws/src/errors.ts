@@ -96,6 +96,14 @@ export function mapAwsError(error: unknown, context: AwsErrorContext): SecretSto
   const deletion = context.scheduledForDeletion === true || isScheduledForDeletionError(error)
   const suffix = deletion ? '; the secret is scheduled for deletion' : ''
 
+  // Every AWS answer carries a request id; an error answer without one came from something in between
+  // (a proxy's 404 page, a gateway's HTML): never a missing secret, never AWS's verdict.
+  if (status !== undefined && $response?.headers !== undefined && !hasHeader($response.headers, 'x-amzn-requestid')) {
+    return new UnavailableError(
+      `an answer (${status}) that is not AWS Secrets Manager's came back; a proxy may be in the way`,
+      options,
+    )
+  }
   if (ACCESS_DENIED.has(name)) {
     return new AccessDeniedError(`AWS Secrets Manager refused the request (${name})${suffix}`, options)
   }
@@ -130,4 +138,8 @@ export function mapAwsError(error: unknown, context: AwsErrorContext): SecretSto
     )
   }
   return unknownError(error, classify, name)
+}
+
+function hasHeader(headers: Record<string, string>, name: string): boolean {
+  return Object.keys(headers).some((key) => key.toLowerCase() === name)
 }

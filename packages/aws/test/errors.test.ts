@@ -139,11 +139,20 @@ describe('mapAwsError', () => {
   it('passes on how long a throttled caller should wait', () => {
     // The SDK's deserializer attaches the HTTP response after constructing the exception.
     const throttled = Object.assign(serviceError('ThrottlingException', 'client', 400), {
-      $response: { statusCode: 400, headers: { 'retry-after': '3' } },
+      $response: { statusCode: 400, headers: { 'retry-after': '3', 'x-amzn-requestid': 'req-1' } },
     })
     const mapped = mapAwsError(throttled, context)
     expect(mapped).toBeInstanceOf(UnavailableError)
     expect((mapped as UnavailableError).retryAfterMs).toBe(3000)
+  })
+
+  it('takes an error answer without an AWS request id for something in between, never for AWS', () => {
+    const page = Object.assign(serviceError('NotFound', 'client', 404), {
+      $response: { statusCode: 404, headers: { 'content-type': 'text/html' } },
+    })
+    const mapped = mapAwsError(page, context)
+    expect(mapped).toBeInstanceOf(UnavailableError)
+    expect(mapped.message).toContain('not AWS Secrets Manager')
   })
 })
 

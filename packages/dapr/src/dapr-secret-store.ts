@@ -55,9 +55,8 @@ export class DaprSecretStore extends SecretStoreBaseClass<Record<string, never>>
     this.#names = resolved.names
     this.#bulk = new BulkPolicy(resolved.bulk)
     if (base.enableSet === true || base.enableRemove === true) {
-      this.logger.warn(
-        { store: this.name, secretStore: this.#storeName },
-        'Dapr secret stores are read-only: setSecret and removeSecret will throw NotSupportedError',
+      throw new TypeError(
+        `${STORE_NAME}: Dapr's secrets API is read-only; enableSet and enableRemove cannot be turned on (write secrets in the component's own backend)`,
       )
     }
   }

@@ -127,17 +127,14 @@ describe('option checks', () => {
     expect(refused({ client, apiToken: 't' })).toThrow('pass either client or')
   })
 
-  it('says it is read-only: capabilities, a warning when writes are enabled, and no token in any output', () => {
-    const lines: string[] = []
-    const logger = {
-      debug() {},
-      info() {},
-      warn: (_: unknown, message: string) => void lines.push(message),
-      error() {},
+  it('says it is read-only: capabilities, writes refused at construction, and no token in any output', () => {
+    for (const writes of [{ enableSet: true }, { enableRemove: true }]) {
+      expect(() => new DaprSecretStore({ secretStoreName: 'kubernetes', ...writes })).toThrow(
+        /read-only; enableSet and enableRemove cannot be turned on/,
+      )
     }
-    const store = new DaprSecretStore({ secretStoreName: 'kubernetes', apiToken: 'tok-123', enableSet: true, logger })
+    const store = new DaprSecretStore({ secretStoreName: 'kubernetes', apiToken: 'tok-123' })
     expect(store.capabilities).toMatchObject({ writes: false, batchReads: true })
-    expect(lines).toEqual(['Dapr secret stores are read-only: setSecret and removeSecret will throw NotSupportedError'])
     expect(JSON.stringify(store)).not.toContain('tok-123')
     expect(new DaprSecretStore({ secretStoreName: 'kubernetes', bulk: 'never' }).capabilities.batchReads).toBe(false)
   })

@@ -60,6 +60,7 @@ const names = {
     'svc@example/config.v1.2',
     'ünïcode/pässwörd',
     'a%2Fb?c#d',
+    '__proto__',
   ],
   invalid: ['/leading', 'trailing/', 'a//b', '../escape', 'a/../b', 'a/./b', '.', '..'],
 }

@@ -240,6 +240,7 @@ export function awsBrownfieldNames(raw: () => SecretsManagerClient): Array<strin
     'rds!db-1a2b3c',
     'svc@example',
     'prod/payments/api_key+v2=x.y',
+    '__proto__',
     {
       label: 'a full secret ARN',
       async create(value) {

@@ -56,19 +56,17 @@ export function registerContractSuite(options: ContractSuiteOptions): void {
       logger: extra.logger ?? detector.logger,
     })
 
+    const readOnly = options.unsupported?.writes !== undefined
+    // A read-only store may refuse set and remove already at construction, so they are enabled only for writable ones.
+    const enabled = readOnly ? { enableGet: true } : { enableGet: true, enableSet: true, enableRemove: true }
     const context: SuiteContext = {
       options,
       detector,
-      readOnly: options.unsupported?.writes !== undefined,
-      store: (overrides = {}) =>
-        keep(options.createStore(withLogger({ enableGet: true, enableSet: true, enableRemove: true, ...overrides }))),
+      readOnly,
+      store: (overrides = {}) => keep(options.createStore(withLogger({ ...enabled, ...overrides }))),
       bareStore: (storeOptions) => keep(options.createStore(withLogger(storeOptions))),
       unreachableStore: (overrides = {}) =>
-        keep(
-          options.createUnreachableStore(
-            withLogger({ enableGet: true, enableSet: true, enableRemove: true, ...overrides }),
-          ),
-        ),
+        keep(options.createUnreachableStore(withLogger({ ...enabled, ...overrides }))),
       door,
       faults,
       uniqueName: (label = 'n') =>

@@ -9,9 +9,18 @@ import { capabilitiesOf, type SuiteContext } from './context.js'
 
 export function registerWriteTests(t: SuiteContext): void {
   if (t.readOnly) {
-    it('throws NotSupportedError for set and remove even when they are enabled, and writes nothing', async () => {
+    it(`refuses writes (${t.options.unsupported?.writes}): at construction when enabled, or with NotSupportedError; nothing is written`, async () => {
       const name = t.uniqueName()
-      const store = await t.store()
+      let store: Awaited<ReturnType<SuiteContext['store']>>
+      try {
+        store = await t.store({ enableSet: true, enableRemove: true })
+      } catch (err) {
+        // Refused at construction: the message must say why.
+        expect(err).toBeInstanceOf(Error)
+        expect((err as Error).message).toMatch(/read-only|not supported|cannot/i)
+        expect(await (await t.door()).get(name)).toBeUndefined()
+        return
+      }
       const setError = await t.rejection(store.setSecret(name, t.detector.secret()))
       expect(setError).toBeInstanceOf(NotSupportedError)
       expect((setError as SecretStoreError).code).toBe('NOT_SUPPORTED')
