@@ -1,4 +1,5 @@
 /** What AWS answers mean for the store: secret states, values, and answers that cannot be AWS's. */
+import { type BatchGetSecretValueCommandOutput, SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager'
 import { UnavailableError } from '@secret-store/core'
 import { awsErrorName, isNotFound, isScheduledForDeletionError } from './errors.js'
 
@@ -56,4 +57,35 @@ export function stateRevealedBy(error: unknown): SecretState | undefined {
   if (awsErrorName(error) === 'ResourceExistsException') return 'active'
   if (isScheduledForDeletionError(error)) return 'scheduledForDeletion'
   return undefined
+}
+
+/**
+ * Sorts a `BatchGetSecretValue` answer by the ids asked for: values (an entry answers the id it was asked
+ * by, its name or its ARN), per-secret failures as SDK exceptions, and ids the answer left out.
+ */
+export function readBatchAnswer(output: BatchGetSecretValueCommandOutput, ids: readonly string[]) {
+  const asked = new Set(ids)
+  const values = new Map<string, string | undefined>()
+  const failures: Array<{ id: string; error: SecretsManagerServiceException }> = []
+  const unanswered = new Set(ids)
+  for (const entry of output.SecretValues ?? []) {
+    for (const id of [entry.Name, entry.ARN]) {
+      if (id === undefined || !asked.has(id)) continue
+      values.set(id, secretValueOf(entry))
+      unanswered.delete(id)
+    }
+  }
+  for (const failure of output.Errors ?? []) {
+    const id = failure.SecretId
+    if (id === undefined || !asked.has(id)) continue
+    unanswered.delete(id)
+    const error = new SecretsManagerServiceException({
+      name: failure.ErrorCode ?? 'UnknownError',
+      $fault: 'client',
+      $metadata: {},
+      message: failure.Message ?? '',
+    })
+    failures.push({ id, error })
+  }
+  return { values, failures, unanswered: [...unanswered] }
 }

@@ -9,7 +9,6 @@ import {
   PutSecretValueCommand,
   RestoreSecretCommand,
   SecretsManagerClient,
-  SecretsManagerServiceException,
 } from '@aws-sdk/client-secrets-manager'
 import {
   InvalidSecretNameError,
@@ -26,6 +25,7 @@ import {
   DEFAULT_VERSION_STAGE,
   foreignAnswer,
   MAX_WRITE_ATTEMPTS,
+  readBatchAnswer,
   recoveryWindow,
   type SecretState,
   secretValueOf,
@@ -272,39 +272,19 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
     }
   }
 
-  async #getBatch(names: readonly string[], into: Map<string, string | undefined>): Promise<void> {
-    const byId = new Set(names)
-    const output = await this.#send(new BatchGetSecretValueCommand({ SecretIdList: names.slice() }))
+  async #getBatch(ids: readonly string[], into: Map<string, string | undefined>): Promise<void> {
+    const output = await this.#send(new BatchGetSecretValueCommand({ SecretIdList: ids.slice() }))
     if (output.SecretValues === undefined && output.Errors === undefined) throw foreignAnswer(this.name, undefined)
-    const unanswered = new Set(names)
-
-    for (const entry of output.SecretValues ?? []) {
-      // An entry answers the id it was asked by: its name, or its ARN.
-      for (const name of [entry.Name, entry.ARN]) {
-        if (name === undefined || !byId.has(name)) continue
-        into.set(name, secretValueOf(entry))
-        unanswered.delete(name)
+    const { values, failures, unanswered } = readBatchAnswer(output, ids)
+    for (const [id, value] of values) into.set(id, value)
+    for (const { id, error } of failures) {
+      if (!isNotFound(error) && !(await this.#isScheduledForDeletion(id, error, 'get'))) {
+        throw mapAwsError(error, { store: this.name, operation: 'get', secretName: id })
       }
-    }
-    for (const failure of output.Errors ?? []) {
-      const id = failure.SecretId
-      if (id === undefined || !byId.has(id)) continue
-      const name = id
-      unanswered.delete(name)
-      const error = new SecretsManagerServiceException({
-        name: failure.ErrorCode ?? 'UnknownError',
-        $fault: 'client',
-        $metadata: {},
-        message: failure.Message ?? '',
-      })
-      if (isNotFound(error) || (await this.#isScheduledForDeletion(id, error, 'get'))) {
-        into.set(name, undefined)
-        continue
-      }
-      throw mapAwsError(error, { store: this.name, operation: 'get', secretName: name })
+      into.set(id, undefined)
     }
     // AWS answers every id in one of the two lists; should one be missing, ask for it alone.
-    for (const name of unanswered) into.set(name, await this.#getOne(name))
+    for (const id of unanswered) into.set(id, await this.#getOne(id))
   }
 
   /**
