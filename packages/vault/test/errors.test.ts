@@ -182,10 +182,11 @@ describe('Retry-After', () => {
   }
 
   it('reads seconds and HTTP dates when the client exposes response headers', async () => {
-    const seconds = new VaultSecretStore({ client: rejecting({ 'Retry-After': '7' }) })
+    // Retries off: a 7 s Retry-After fits the deadline and would be waited out.
+    const seconds = new VaultSecretStore({ client: rejecting({ 'Retry-After': '7' }), retry: false })
     expect(((await failure(seconds.getSecret('k'))) as UnavailableError).retryAfterMs).toBe(7_000)
     const inAMinute = new Date(Date.now() + 60_000).toUTCString()
-    const date = new VaultSecretStore({ client: rejecting({ 'retry-after': inAMinute }) })
+    const date = new VaultSecretStore({ client: rejecting({ 'retry-after': inAMinute }), retry: false })
     const fromDate = ((await failure(date.getSecret('k'))) as UnavailableError).retryAfterMs
     expect(fromDate).toBeGreaterThan(50_000)
     expect(fromDate).toBeLessThanOrEqual(60_000)
