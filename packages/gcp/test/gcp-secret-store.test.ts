@@ -2,11 +2,10 @@ import { SecretManagerServiceClient } from '@google-cloud/secret-manager'
 import {
   InvalidSecretNameError,
   type SecretStoreError,
-  type SecretStoreLogger,
   UnavailableError,
   UnknownSecretStoreError,
 } from '@secret-store/core'
-import { rejectionOf } from '@secret-store/testkit'
+import { recordingLogger, rejectionOf } from '@secret-store/testkit'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { GCPSecretStore, type GCPSecretStoreOptions, IntegrityError } from '../src/index.js'
 import { createClient, resolveSettings } from '../src/settings.js'
@@ -59,16 +58,6 @@ const calls = (method: string) => fake.requests.filter((r) => r.method === metho
 
 async function seed(id: string, ...values: string[]): Promise<void> {
   for (const value of values) await door.set(id, value)
-}
-
-function recordingLogger() {
-  const lines: Array<{ level: string; fields: unknown; message: unknown }> = []
-  const at =
-    (level: string) =>
-    (fields: unknown, message?: unknown): void =>
-      void lines.push({ level, fields, message })
-  const logger: SecretStoreLogger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
-  return { logger, lines }
 }
 
 describe('reads', () => {
@@ -274,7 +263,8 @@ describe('writes', () => {
   })
 
   it('does not fail a write whose old versions cannot be disabled; without permission it stops trying', async () => {
-    const { logger, lines } = recordingLogger()
+    const logger = recordingLogger()
+    const { lines } = logger
     const s = store({ logger, keepVersions: 1 })
     await s.setSecret('managed', 'v1')
     fake.failNext({ code: 14, method: 'DisableSecretVersion' })

@@ -30,6 +30,8 @@ export {
   expectTenantIsolation,
   randomNames,
 } from './names.js'
+export type { LoggedLine } from './recording-logger.js'
+export { recordingLogger } from './recording-logger.js'
 export { rejectionOf, secretStoreRejection } from './rejections.js'
 export { captureSpans } from './spans.js'
 export { TEST_CERTIFICATE } from './test-certificate.js'

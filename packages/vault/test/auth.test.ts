@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { inspect } from 'node:util'
-import { AccessDeniedError, type SecretStoreLogger } from '@secret-store/core'
-import { secretStoreRejection } from '@secret-store/testkit'
+import { AccessDeniedError } from '@secret-store/core'
+import { recordingLogger, secretStoreRejection } from '@secret-store/testkit'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { VaultSecretStore, type VaultSecretStoreOptions } from '../src/index.js'
 import { type CountingProxy, startCountingProxy } from './support/http.js'
@@ -32,30 +32,6 @@ afterEach(async () => {
 afterAll(async () => {
   await server?.stop()
 })
-
-interface Line {
-  level: string
-  fields: Record<string, unknown>
-  message: string
-}
-
-/** A logger that keeps every line, to observe logins and renewals. */
-function recordingLogger(): SecretStoreLogger & { lines: Line[]; count(message: string): number } {
-  const lines: Line[] = []
-  const log =
-    (level: string) =>
-    (fields: unknown, message: unknown): void => {
-      lines.push({ level, fields: (fields ?? {}) as Record<string, unknown>, message: String(message) })
-    }
-  return {
-    lines,
-    count: (message) => lines.filter((l) => l.message === message).length,
-    debug: log('debug'),
-    info: log('info'),
-    warn: log('warn'),
-    error: log('error'),
-  }
-}
 
 const LOGIN = 'Vault AppRole login succeeded'
 const RENEWED = 'Vault token renewed'

@@ -1,6 +1,5 @@
 /** What the Infisical store tests share: which requests are reads, a back door into the fake, a recording logger. */
 import { InfisicalSDK } from '@infisical/sdk'
-import type { SecretStoreLogger } from '@secret-store/core'
 import type { ContractBackdoor } from '@secret-store/testkit'
 import { infisicalSecretLocation } from '../../src/index.js'
 import type { InfisicalFake } from './infisical-fake.js'
@@ -43,29 +42,7 @@ export function fakeBackdoor(
   }
 }
 
-export interface Line {
-  level: string
-  fields: Record<string, unknown>
-  message: string
-}
-
-/** A logger that keeps every line, to observe logins and renewals. */
-export function recordingLogger(): SecretStoreLogger & { lines: Line[]; count(message: string): number } {
-  const lines: Line[] = []
-  const log =
-    (level: string) =>
-    (fields: unknown, message: unknown): void => {
-      lines.push({ level, fields: (fields ?? {}) as Record<string, unknown>, message: String(message) })
-    }
-  return {
-    lines,
-    count: (message) => lines.filter((l) => l.message === message).length,
-    debug: log('debug'),
-    info: log('info'),
-    warn: log('warn'),
-    error: log('error'),
-  }
-}
+export { type LoggedLine as Line, recordingLogger } from '@secret-store/testkit'
 
 export const LOGIN = 'Infisical universal auth login succeeded'
 export const RENEWED = 'Infisical access token renewed'
