@@ -9,19 +9,6 @@ export const BATCH_GET_MAX_IDS = 20
 export const DEFAULT_RECOVERY_WINDOW_IN_DAYS = 30
 
 export const DEFAULT_VERSION_STAGE = 'AWSCURRENT'
-const MIN_RECOVERY_WINDOW_IN_DAYS = 7
-const MAX_RECOVERY_WINDOW_IN_DAYS = 30
-
-/** The recovery window option, checked: a whole number of days from 7 to 30. */
-export function recoveryWindow(days: number | undefined): number {
-  const value = days ?? DEFAULT_RECOVERY_WINDOW_IN_DAYS
-  if (!Number.isInteger(value) || value < MIN_RECOVERY_WINDOW_IN_DAYS || value > MAX_RECOVERY_WINDOW_IN_DAYS) {
-    throw new RangeError(
-      `recoveryWindowInDays must be a whole number from ${MIN_RECOVERY_WINDOW_IN_DAYS} to ${MAX_RECOVERY_WINDOW_IN_DAYS}`,
-    )
-  }
-  return value
-}
 // Enough for the longest legitimate path (create raced by a writer, then put on a secret that was
 // deleted meanwhile: create, put, restore + put) without letting two racing writers loop forever.
 export const MAX_WRITE_ATTEMPTS = 4

@@ -8,7 +8,7 @@ import {
   GetSecretValueCommand,
   PutSecretValueCommand,
   RestoreSecretCommand,
-  SecretsManagerClient,
+  type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager'
 import {
   InvalidSecretNameError,
@@ -26,7 +26,6 @@ import {
   foreignAnswer,
   MAX_WRITE_ATTEMPTS,
   readBatchAnswer,
-  recoveryWindow,
   type SecretState,
   secretValueOf,
   stateRevealedBy,
@@ -34,6 +33,7 @@ import {
 } from './answers.js'
 import { awsErrorName, isAccessDenied, isNotFound, isScheduledForDeletionError, mapAwsError } from './errors.js'
 import { awsSecretId, isSecretArn } from './names.js'
+import { type ResolvedAwsOptions, resolveAwsOptions, STORE_NAME } from './options.js'
 import type { AWSSecretStoreOptions } from './types.js'
 
 /**
@@ -51,11 +51,8 @@ import type { AWSSecretStoreOptions } from './types.js'
  */
 export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> {
   readonly #client: SecretsManagerClient
-  readonly #ownsClient: boolean
-  readonly #versionStage: string | undefined
-  readonly #versionId: string | undefined
-  readonly #recoveryWindowInDays: number
-  readonly #purgeOnRemove: boolean
+  /** Settled options: version pinning, recovery window, purge default, and whether the store owns the client. */
+  readonly #settings: Omit<ResolvedAwsOptions, 'client'>
   // Learnt once per store: the principal may lack permission for the batch call or for DescribeSecret.
   #batchDenied = false
   #describeDenied = false
@@ -63,34 +60,15 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
   constructor(options: AWSSecretStoreOptions) {
     const { base, own } = splitStoreOptions(options)
     // The client options (credentials among them) stay in private fields, never in the base config.
-    super('AWSSecretStore', { ...base, config: {} })
+    super(STORE_NAME, { ...base, config: {} })
 
-    this.#recoveryWindowInDays = recoveryWindow(own.recoveryWindowInDays)
-    this.#purgeOnRemove = own.purgeOnRemove ?? false
-    this.#versionStage = own.versionStage
-    this.#versionId = own.versionId
-
-    if (own.client !== undefined) {
-      if (own.region !== undefined || own.clientConfig !== undefined) {
-        throw new TypeError('pass either a ready client or region/clientConfig, not both')
-      }
-      this.#client = own.client
-      this.#ownsClient = false
-    } else {
-      const { region, clientConfig } = own
-      // One attempt per SDK call: the store retries reads itself, under its deadline, and writes with
-      // their idempotency token (see #sendWrite); two layers of retries would multiply.
-      this.#client = new SecretsManagerClient({
-        maxAttempts: 1,
-        ...clientConfig,
-        ...(region === undefined ? {} : { region }),
-      })
-      this.#ownsClient = true
-    }
+    const { client, ...settings } = resolveAwsOptions(own)
+    this.#client = client
+    this.#settings = settings
   }
 
   protected override get backendCapabilities() {
-    return { recoverableDelete: !this.#purgeOnRemove }
+    return { recoverableDelete: !this.#settings.purgeOnRemove }
   }
 
   /** 20 ids per `BatchGetSecretValue`; one name per request when reads pin a version or the batch call is denied. */
@@ -100,7 +78,7 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
 
   /** Destroys the client the store created; an injected client is left to its owner. */
   protected override async closeImpl(): Promise<void> {
-    if (this.#ownsClient) this.#client.destroy()
+    if (this.#settings.owned) this.#client.destroy()
   }
 
   protected override mapError(
@@ -184,7 +162,7 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
         // A secret restored for this write goes back to being deleted: a failed write never revives it.
         // Not under the attempt's signal, which may be what failed the write.
         if (restored) {
-          const undo = { SecretId: id, RecoveryWindowInDays: this.#recoveryWindowInDays }
+          const undo = { SecretId: id, RecoveryWindowInDays: this.#settings.recoveryWindowInDays }
           await this.#client.send(new DeleteSecretCommand(undo)).catch(() => {
             this.logger.warn(
               { store: this.name, operation: 'set' },
@@ -206,8 +184,7 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
   }
 
   protected async removeSecretImpl(id: string, options?: RemoveSecretOptions): Promise<void> {
-    const name = id
-    const purge = options?.purge ?? this.#purgeOnRemove
+    const purge = options?.purge ?? this.#settings.purgeOnRemove
     try {
       await this.#delete(id, purge)
     } catch (err) {
@@ -224,7 +201,7 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
         throw mapAwsError(inner, {
           store: this.name,
           operation: 'remove',
-          secretName: name,
+          secretName: id,
           scheduledForDeletion: true,
         })
       }
@@ -253,14 +230,20 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
   }
 
   #pinsVersion(): boolean {
-    return this.#versionId !== undefined || (this.#versionStage ?? DEFAULT_VERSION_STAGE) !== DEFAULT_VERSION_STAGE
+    return (
+      this.#settings.versionId !== undefined ||
+      (this.#settings.versionStage ?? DEFAULT_VERSION_STAGE) !== DEFAULT_VERSION_STAGE
+    )
   }
 
   async #getOne(id: string): Promise<string | undefined> {
-    const name = id
     try {
       const output = await this.#send(
-        new GetSecretValueCommand({ SecretId: id, VersionStage: this.#versionStage, VersionId: this.#versionId }),
+        new GetSecretValueCommand({
+          SecretId: id,
+          VersionStage: this.#settings.versionStage,
+          VersionId: this.#settings.versionId,
+        }),
       )
       // AWS always names the secret it answers for; an answer without a name (an empty 200) is not AWS's.
       if (output.Name === undefined && output.ARN === undefined) throw foreignAnswer(this.name, id)
@@ -268,7 +251,7 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
     } catch (err) {
       if (err instanceof UnavailableError) throw err
       if (isNotFound(err) || (await this.#isScheduledForDeletion(id, err, 'get'))) return undefined
-      throw mapAwsError(err, { store: this.name, operation: 'get', secretName: name })
+      throw mapAwsError(err, { store: this.name, operation: 'get', secretName: id })
     }
   }
 
@@ -321,7 +304,7 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
       new DeleteSecretCommand(
         force
           ? { SecretId: id, ForceDeleteWithoutRecovery: true }
-          : { SecretId: id, RecoveryWindowInDays: this.#recoveryWindowInDays },
+          : { SecretId: id, RecoveryWindowInDays: this.#settings.recoveryWindowInDays },
       ),
     )
   }

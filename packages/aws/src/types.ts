@@ -30,7 +30,11 @@ export interface AWSSecretStoreSettings {
   purgeOnRemove?: boolean
 }
 
-/** A ready client, or what it takes to make one; never both. */
+/**
+ * A ready client, or what it takes to make one; never both. PURISTA's spelling, `client` holding the
+ * client's configuration (`{ region, endpoint, credentials }`), is accepted too: a `client` with a
+ * `send` method is a ready client, any other object a configuration.
+ */
 export type AWSClientOptions =
   | {
       /**
@@ -54,6 +58,16 @@ export type AWSClientOptions =
        * @default {}
        */
       clientConfig?: SecretsManagerClientConfig
+    }
+  | {
+      /**
+       * PURISTA's `@purista/aws-secret-store` spelling: the configuration of the client the store
+       * creates (the same as `clientConfig`; give one of the two).
+       */
+      client: SecretsManagerClientConfig & { send?: never }
+      clientConfig?: never
+      /** As above: takes precedence over `client.region`. */
+      region?: string
     }
 
 /**

@@ -4,10 +4,10 @@ import {
   ListSecretVersionIdsCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager'
-import type { StoreBaseOptions } from '@secret-store/core'
+import { ConfigurationError, type StoreBaseOptions } from '@secret-store/core'
 import { DEFAULT_CAPABILITIES, mapWithConcurrency } from '@secret-store/core/adapter'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { AWSSecretStore, type AWSSecretStoreSettings } from '../src/index.js'
+import { AWSSecretStore, type AWSSecretStoreOptions, type AWSSecretStoreSettings } from '../src/index.js'
 import {
   awsId,
   beforeFirst,
@@ -79,7 +79,7 @@ describe('construction', () => {
   it('accepts a recovery window of 7 to 30 whole days only', async () => {
     for (const days of [6, 31, 7.5, 0, Number.NaN]) {
       expect(() => new AWSSecretStore({ region: 'us-east-1', recoveryWindowInDays: days }), `${days}`).toThrow(
-        RangeError,
+        ConfigurationError,
       )
     }
     for (const days of [7, 30]) {
@@ -93,9 +93,44 @@ describe('construction', () => {
     const client = new SecretsManagerClient({ region: 'us-east-1' })
     cleanups.push(() => client.destroy())
     // @ts-expect-error the options type makes client and region mutually exclusive
-    expect(() => new AWSSecretStore({ client, region: 'us-east-1' })).toThrow(TypeError)
+    expect(() => new AWSSecretStore({ client, region: 'us-east-1' })).toThrow(ConfigurationError)
     // @ts-expect-error ... and client and clientConfig
-    expect(() => new AWSSecretStore({ client, clientConfig: { region: 'us-east-1' } })).toThrow(TypeError)
+    expect(() => new AWSSecretStore({ client, clientConfig: { region: 'us-east-1' } })).toThrow(ConfigurationError)
+  })
+
+  it("takes PURISTA's options unchanged: client as the client's configuration", async () => {
+    // As `@purista/aws-secret-store` is built (its types: `client: SecretsManagerClientConfigType`).
+    const { endpoint, region, credentials } = motoClientConfig(moto.endpoint)
+    const store = new AWSSecretStore({
+      enableGet: true,
+      enableSet: true,
+      enableRemove: true,
+      client: { endpoint, region, credentials },
+    })
+    cleanups.push(() => store.destroy())
+    const name = uniqueName()
+    await store.setSecret(name, 'purista-shaped-value')
+    expect(await door().get(name)).toBe('purista-shaped-value')
+    expect(await store.getSecret(name)).toEqual({ [name]: 'purista-shaped-value' })
+    await store.removeSecret(name)
+    expect(await describeState(raw, name)).toBe('deleted')
+  })
+
+  it("refuses PURISTA's client configuration together with clientConfig, and unknown options", () => {
+    const config = { region: 'us-east-1' }
+    // @ts-expect-error one spelling of the client configuration
+    expect(() => new AWSSecretStore({ client: config, clientConfig: config })).toThrow(
+      /the client configuration is given twice: pass either clientConfig or client \(PURISTA\), not both/,
+    )
+    // A plain JavaScript caller's typo: named, with the nearest accepted key and the full list.
+    const typo = { regoin: 'us-east-1' } as unknown as AWSSecretStoreOptions
+    expect(() => new AWSSecretStore(typo)).toThrow(ConfigurationError)
+    expect(() => new AWSSecretStore(typo)).toThrow(
+      /unknown option "regoin" \(did you mean "region"\?\); accepted options: .*clientConfig/,
+    )
+    expect(() => new AWSSecretStore({ client: 'nope' } as unknown as AWSSecretStoreOptions)).toThrow(
+      /client must be a SecretsManagerClient or its configuration object/,
+    )
   })
 
   it('destroys the client it created and leaves an injected client working', async () => {

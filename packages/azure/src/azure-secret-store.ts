@@ -1,32 +1,21 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity'
-import { SecretClient } from '@azure/keyvault-secrets'
 import {
   type RemoveSecretOptions,
   type SecretOperation,
   SecretStoreBaseClass,
   type SecretStoreError,
 } from '@secret-store/core'
-import { type SplitStoreOptions, splitStoreOptions } from '@secret-store/core/adapter'
+import { splitStoreOptions } from '@secret-store/core/adapter'
 import { mapAzureError, restStatus } from './errors.js'
 import { keyVaultName } from './names.js'
-import { keyVaultResponseGuard } from './response-guard.js'
-import type { AzureSecretClient, AzureSecretStoreOptions, AzureStoreSettings } from './types.js'
+import { buildClient, resolveSettings, STORE_NAME } from './options.js'
+import type { AzureSecretClient, AzureSecretStoreOptions } from './types.js'
 
-const STORE_NAME = 'AzureSecretStore'
-const DEFAULT_INTERVAL_MS = 500
 /** Key Vault's limit on a secret value. */
 const MAX_VALUE_BYTES = 25 * 1024
 /** A name that is still busy (409) after a purge or recovery is retried this often, with doubling delays. */
 const CONFLICT_RETRIES = 6
 const MAX_RETRY_DELAY_MS = 10_000
-const CLIENT_METHODS = [
-  'getSecret',
-  'setSecret',
-  'beginDeleteSecret',
-  'purgeDeletedSecret',
-  'beginRecoverDeletedSecret',
-] as const
 
 /**
  * A secret store on Azure Key Vault, through `@azure/keyvault-secrets`. Each logical name maps onto one
@@ -48,16 +37,7 @@ export class AzureSecretStore extends SecretStoreBaseClass<Record<string, never>
     // The settings and credentials stay in private fields, never in the base config.
     super(STORE_NAME, { ...base, config: {} })
     this.#client =
-      azure.client ??
-      new SecretClient(settings.vaultUrl, azure.credential ?? lazyDefaultAzureCredential(), {
-        ...azure.clientOptions,
-        // One try per request: the store retries reads itself, under its deadline.
-        retryOptions: { maxRetries: 0, ...azure.clientOptions?.retryOptions },
-        additionalPolicies: [
-          ...(azure.clientOptions?.additionalPolicies ?? []),
-          { policy: keyVaultResponseGuard() as never, position: 'perCall' },
-        ],
-      })
+      azure.client ?? buildClient(settings.vaultUrl, azure.credential, azure.clientOptions ?? azure.options)
     this.#purge = settings.purgeOnRemove
     this.#intervalInMs = settings.intervalInMs
   }
@@ -209,69 +189,5 @@ export class AzureSecretStore extends SecretStoreBaseClass<Record<string, never>
 
   #map(error: unknown, operation: SecretOperation, secretName: string | undefined, value?: string): SecretStoreError {
     return mapAzureError(error, { store: this.name, operation, secretName, value })
-  }
-}
-
-type AzureOnlyOptions = SplitStoreOptions<AzureSecretStoreOptions>['own']
-
-/** Checks the options (also for callers without types) and keeps what may be shown: no credential. */
-function resolveSettings(azure: AzureOnlyOptions): AzureStoreSettings {
-  const fail = (message: string): never => {
-    throw new TypeError(`${STORE_NAME}: ${message}`)
-  }
-  const { client, credential, vaultUrl } = azure
-  let url: string
-  if (client !== undefined) {
-    if (credential !== undefined) fail('pass either client or credential: an injected client carries its own')
-    if (vaultUrl !== undefined || azure.clientOptions !== undefined) {
-      fail('vaultUrl and clientOptions belong to the injected client')
-    }
-    if (typeof client !== 'object' || client === null) return fail('client must be a SecretClient')
-    for (const method of CLIENT_METHODS) {
-      if (typeof client[method] !== 'function') fail(`client has no ${method}() method`)
-    }
-    url = typeof client.vaultUrl === 'string' ? client.vaultUrl : ''
-  } else {
-    if (typeof vaultUrl !== 'string' || !URL.canParse(vaultUrl)) {
-      return fail('vaultUrl must be the vault URL, e.g. https://my-vault.vault.azure.net')
-    }
-    if (credential !== undefined && typeof credential?.getToken !== 'function') {
-      fail('credential must be a TokenCredential (an object with getToken())')
-    }
-    url = vaultUrl
-  }
-  const intervalInMs = azure.intervalInMs ?? DEFAULT_INTERVAL_MS
-  if (!(Number.isFinite(intervalInMs) && intervalInMs >= 0)) fail('intervalInMs must be a number of at least 0')
-  const purgeOnRemove = azure.purgeOnRemove ?? false
-  if (typeof purgeOnRemove !== 'boolean') fail('purgeOnRemove must be a boolean')
-  return {
-    vaultUrl: url,
-    purgeOnRemove,
-    intervalInMs,
-    auth: client !== undefined ? 'client' : credential !== undefined ? 'credential' : 'defaultAzureCredential',
-  }
-}
-
-/**
- * A `DefaultAzureCredential` made on the first token request, so that building a store never probes
- * the environment and `@azure/identity` is loaded only when it is needed.
- */
-function lazyDefaultAzureCredential(): TokenCredential {
-  let credential: Promise<TokenCredential> | undefined
-  return {
-    async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
-      credential ??= import('@azure/identity').then(
-        ({ DefaultAzureCredential }) => new DefaultAzureCredential(),
-        (err: unknown) => {
-          credential = undefined
-          const error = new Error(
-            `DefaultAzureCredential needs @azure/identity (${err instanceof Error ? err.message : String(err)}); install it or pass a credential`,
-          )
-          error.name = 'CredentialUnavailableError'
-          throw error
-        },
-      )
-      return (await credential).getToken(scopes, options)
-    },
   }
 }

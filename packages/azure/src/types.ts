@@ -47,6 +47,11 @@ interface AzureConnectionOptions {
    * @default the SDK's defaults
    */
   clientOptions?: SecretClientOptions
+  /**
+   * PURISTA's `@purista/azure-secret-store` spelling of `clientOptions` (give one of the two).
+   * @default the SDK's defaults
+   */
+  options?: SecretClientOptions
 }
 
 /** A client built by the store, with a credential or `DefaultAzureCredential`. */
@@ -67,6 +72,7 @@ type InjectedClient = {
   vaultUrl?: never
   credential?: never
   clientOptions?: never
+  options?: never
 }
 
 /**

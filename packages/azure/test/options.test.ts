@@ -1,7 +1,7 @@
 import { inspect } from 'node:util'
 import type { TokenCredential } from '@azure/identity'
 import { SecretClient } from '@azure/keyvault-secrets'
-import type { SecretStore } from '@secret-store/core'
+import { ConfigurationError, type SecretStore } from '@secret-store/core'
 import { DEFAULT_CAPABILITIES } from '@secret-store/core/adapter'
 import { describe, expect, it } from 'vitest'
 import { AzureSecretStore, type AzureSecretStoreOptions } from '../src/index.js'
@@ -66,7 +66,28 @@ describe('AzureSecretStore options', () => {
     }
   })
 
-  it('rejects contradictory or malformed options with a TypeError', () => {
+  it("takes PURISTA's options unchanged: vaultUrl, and options as the SecretClient's options", async () => {
+    // As `@purista/azure-secret-store` is built (its types: `vaultUrl: string; options?: SecretClientOptions`).
+    const seen: string[] = []
+    const probe = {
+      name: 'probe',
+      sendRequest: async (request: { url: string }) => {
+        seen.push(request.url)
+        throw new Error('stopped by the test before any network')
+      },
+    }
+    const store = new AzureSecretStore({
+      enableGet: true,
+      vaultUrl: VAULT_URL,
+      options: { additionalPolicies: [{ policy: probe, position: 'perCall' }] },
+      retry: false,
+    })
+    await expect(store.getSecret('db-password')).rejects.toThrow()
+    expect(seen).toEqual([expect.stringMatching(/^https:\/\/my-vault\.vault\.azure\.net\/secrets\/db-password\/?\?/)])
+    await store.destroy()
+  })
+
+  it('rejects contradictory or malformed options with a ConfigurationError', () => {
     const client = new SecretClient(VAULT_URL, credential)
     const bad: Array<[string, unknown]> = [
       ['no vault URL', {}],
@@ -78,10 +99,19 @@ describe('AzureSecretStore options', () => {
       ['credential without getToken', { vaultUrl: VAULT_URL, credential: {} }],
       ['negative poll interval', { vaultUrl: VAULT_URL, intervalInMs: -1 }],
       ['non-boolean purgeOnRemove', { vaultUrl: VAULT_URL, purgeOnRemove: 'yes' }],
+      ['client and PURISTA options', { client, options: {} }],
+      ['both spellings of the client options', { vaultUrl: VAULT_URL, clientOptions: {}, options: {} }],
+      ['an unknown option', { vaultUrl: VAULT_URL, vaultURL: VAULT_URL }],
     ]
     for (const [label, options] of bad) {
-      expect(() => new AzureSecretStore(options as AzureSecretStoreOptions), label).toThrow(TypeError)
+      expect(() => new AzureSecretStore(options as AzureSecretStoreOptions), label).toThrow(ConfigurationError)
     }
+    expect(() => new AzureSecretStore({ vaultUrl: VAULT_URL, clientOptions: {}, options: {} } as never)).toThrow(
+      /the client options is given twice: pass either clientOptions or options, not both/,
+    )
+    expect(() => new AzureSecretStore({ vaultUrl: VAULT_URL, vaultURL: VAULT_URL } as never)).toThrow(
+      /unknown option "vaultURL" \(did you mean "vaultUrl"\?\); accepted options: .*clientOptions.*credential/,
+    )
   })
 
   it('never puts a credential into the error message of a rejected option', () => {
@@ -92,7 +122,7 @@ describe('AzureSecretStore options', () => {
         return err
       }
     })()
-    expect(error).toBeInstanceOf(TypeError)
+    expect(error).toBeInstanceOf(ConfigurationError)
     expect(inspect(error)).not.toContain(CLIENT_SECRET)
   })
 })

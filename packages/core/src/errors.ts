@@ -9,6 +9,7 @@ export type SecretStoreErrorCode =
   | 'ACCESS_DENIED'
   | 'UNAVAILABLE'
   | 'STORE_DESTROYED'
+  | 'CONFIGURATION'
   | 'UNKNOWN'
 
 export interface SecretStoreErrorOptions {
@@ -125,6 +126,17 @@ export class UnavailableError extends SecretStoreError {
 export class StoreDestroyedError extends SecretStoreError {
   constructor(options: SecretStoreErrorOptions) {
     super('STORE_DESTROYED', `secret store "${options.store}" has been destroyed`, options)
+  }
+}
+
+/**
+ * The store's options are wrong: an unknown option (with the accepted ones listed), two spellings of one
+ * option, a bad value, or a backend that says the configured store, project or mount does not exist.
+ * Thrown by constructors, and by calls when the backend reveals the mistake. Retrying does not help.
+ */
+export class ConfigurationError extends SecretStoreError {
+  constructor(reason: string, options: SecretStoreErrorOptions) {
+    super('CONFIGURATION', `secret store "${options.store}" is misconfigured: ${reason}`, options)
   }
 }
 

@@ -7,6 +7,7 @@ export { DefaultSecretStore } from './default-secret-store.js'
 export type { SecretStoreErrorCode, SecretStoreErrorOptions } from './errors.js'
 export {
   AccessDeniedError,
+  ConfigurationError,
   InvalidSecretNameError,
   InvalidSecretValueError,
   isSecretStoreError,

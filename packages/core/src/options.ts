@@ -1,5 +1,6 @@
 /** Turns the options every store accepts (PURISTA's spellings included) into settled values. */
 import { type ResolvedCacheOptions, resolveCacheOptions } from './cache.js'
+import { oneSpelling } from './option-keys.js'
 import { type ResolvedReliability, resolveReliability } from './reliability.js'
 import {
   type CacheOptions,
@@ -26,7 +27,8 @@ const silentLogger: SecretStoreLogger = { debug() {}, info() {}, warn() {}, erro
 const LOG_LEVELS: readonly SecretStoreLogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal']
 
 /** Checks and settles the shared options; throws `RangeError`/`TypeError` naming the bad option. */
-export function resolveStoreOptions(options: StoreBaseOptions): ResolvedStoreOptions {
+export function resolveStoreOptions(options: StoreBaseOptions, store = 'secret store'): ResolvedStoreOptions {
+  oneSpelling(store, options, ['cache'], ['enableCache', 'cacheTtl'], 'the cache')
   const maxConcurrency = options.maxConcurrency ?? StoreBaseConfig.maxConcurrency
   if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
     throw new RangeError('maxConcurrency must be a whole number of at least 1')
@@ -65,7 +67,6 @@ function levelFilteredLogger(logger: SecretStoreLogger | undefined, logLevel: Se
 function puristaCacheOptions(options: StoreBaseOptions): CacheOptions | false | undefined {
   const { cache, enableCache, cacheTtl } = options
   if (enableCache === undefined && cacheTtl === undefined) return cache
-  if (cache !== undefined) throw new TypeError('pass either cache or enableCache/cacheTtl, not both')
   if (enableCache === false) return false
   return cacheTtl === undefined ? {} : { ttlMs: cacheTtl }
 }

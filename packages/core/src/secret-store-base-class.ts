@@ -61,7 +61,7 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
 
   constructor(name: string, config: StoreBaseConfig<Config>) {
     this.name = name
-    const options = resolveStoreOptions(config)
+    const options = resolveStoreOptions(config, name)
     this.#options = options
     const { enableGet, enableSet, enableRemove } = options
     Object.defineProperty(this, 'config', {

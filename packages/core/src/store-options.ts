@@ -32,7 +32,7 @@ export function splitStoreOptions<Options extends StoreBaseOptions>(options: Opt
 }
 
 /** Every key of `StoreBaseOptions`; the type below fails to compile when one is missing. */
-const SHARED_KEYS = [
+export const SHARED_KEYS = [
   'enableGet',
   'enableSet',
   'enableRemove',

@@ -1,5 +1,6 @@
 import {
   AccessDeniedError,
+  ConfigurationError,
   DEFAULT_CACHE_TTL_MS,
   DefaultSecretStore,
   type SecretOperation,
@@ -342,8 +343,12 @@ describe("PURISTA's option names", () => {
   })
 
   it('refuses a mix of cache and enableCache/cacheTtl', () => {
-    expect(() => new ProbeStore({ cache: { ttlMs: 10 }, cacheTtl: 20 })).toThrow(TypeError)
-    expect(() => new ProbeStore({ cache: false, enableCache: true })).toThrow(TypeError)
+    expect(() => new ProbeStore({ cache: { ttlMs: 10 }, cacheTtl: 20 })).toThrow(ConfigurationError)
+    expect(() => new ProbeStore({ cache: false, enableCache: true })).toThrow(
+      /the cache is given twice: pass either cache or enableCache, not both/,
+    )
+    // A key given as undefined is not given.
+    expect(() => new ProbeStore({ cache: undefined, enableCache: true })).not.toThrow()
   })
 
   it('logLevel keeps lines below it from the logger', async () => {

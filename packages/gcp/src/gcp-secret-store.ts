@@ -13,7 +13,7 @@ import { splitStoreOptions } from '@secret-store/core/adapter'
 import { GRPC_STATUS, grpcCode, IntegrityError, mapSecretManagerError, statusLabel } from './errors.js'
 import { parseResourceName, secretManagerId } from './names.js'
 import { checkPayload, crc32c } from './payload.js'
-import { createClient, type ResolvedSettings, resolveSettings, STORE_NAME } from './settings.js'
+import { type ResolvedSettings, resolveClient, resolveSettings, STORE_NAME } from './settings.js'
 import type { GCPSecretStoreOptions } from './types.js'
 
 /** Secret Manager's limit on a payload. */
@@ -71,8 +71,9 @@ export class GCPSecretStore extends SecretStoreBaseClass<Record<string, never>> 
     // The settings and credentials stay in private fields, never in the base config.
     super(STORE_NAME, { ...base, config: {} })
     this.#settings = settings
-    this.#client = own.client ?? createClient(own.clientOptions, settings)
-    this.#ownsClient = own.client === undefined
+    const { client, owned } = resolveClient(own, settings)
+    this.#client = client
+    this.#ownsClient = owned
   }
 
   /** Removes are recoverable (versions disabled) unless the store purges; values up to 64 KiB. */

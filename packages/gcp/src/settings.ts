@@ -1,5 +1,6 @@
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager'
-import type { SplitStoreOptions } from '@secret-store/core/adapter'
+import { ConfigurationError } from '@secret-store/core'
+import { checkOptionKeys, optionKeys, type SplitStoreOptions } from '@secret-store/core/adapter'
 import type { GCPSecretStoreOptions, OldVersionPolicy, SecretManagerClientOptions, SecretReplication } from './types.js'
 
 export const STORE_NAME = 'GCPSecretStore'
@@ -38,24 +39,81 @@ export interface ResolvedSettings {
 
 type OwnOptions = SplitStoreOptions<GCPSecretStoreOptions>['own']
 
-function fail(message: string, Kind: typeof TypeError = TypeError): never {
-  throw new Kind(`${STORE_NAME}: ${message}`)
+/** Every option of the store besides the shared ones; the list fails to compile when the types gain one. */
+const OPTION_KEYS = optionKeys<OwnOptions>()([
+  'projectId',
+  'project',
+  'location',
+  'version',
+  'replication',
+  'labels',
+  'keepVersions',
+  'oldVersions',
+  'purgeOnRemove',
+  'requireChecksum',
+  'client',
+  'clientOptions',
+])
+
+function fail(message: string): never {
+  throw new ConfigurationError(message, { store: STORE_NAME })
 }
 
-/** Checks the options (also for callers without types); throws `TypeError` or `RangeError` naming the bad one. */
-export function resolveSettings(own: OwnOptions): ResolvedSettings {
-  const { projectId, location, client, clientOptions } = own
+/** A ready client has the client's methods; any other object given as `client` is PURISTA's client options. */
+const isReadyClient = (client: unknown): client is SecretManagerServiceClient =>
+  typeof (client as Record<string, unknown> | undefined)?.accessSecretVersion === 'function'
+
+/** The project id from `projectId`, or from PURISTA's `project: 'projects/<id>'`. */
+function projectIdOf(own: OwnOptions): string {
+  const { projectId, project } = own as { projectId?: unknown; project?: unknown }
+  if (project !== undefined && projectId !== undefined) {
+    fail('the project is given twice: pass either projectId or project (PURISTA), not both')
+  }
+  if (project !== undefined) {
+    const id = typeof project === 'string' ? /^projects\/([^/]+)$/.exec(project)?.[1] : undefined
+    if (id === undefined || !PROJECT.test(id)) fail("project must be 'projects/<project id or number>'")
+    return id
+  }
   if (typeof projectId !== 'string' || !PROJECT.test(projectId)) fail('projectId must be a project id or number')
+  return projectId
+}
+
+/**
+ * The client the store sends with: the injected one, or one built from `clientOptions` (or PURISTA's
+ * `client` options), which the store then owns and closes.
+ */
+export function resolveClient(
+  own: OwnOptions,
+  settings: ResolvedSettings,
+): { client: SecretManagerServiceClient; owned: boolean } {
+  const { client, clientOptions } = own as { client?: unknown; clientOptions?: SecretManagerClientOptions }
+  if (isReadyClient(client)) return { client, owned: false }
+  return {
+    client: createClient((client as SecretManagerClientOptions | undefined) ?? clientOptions, settings),
+    owned: true,
+  }
+}
+
+/** Checks the options (also for callers without types); throws `ConfigurationError` naming the bad one. */
+export function resolveSettings(own: OwnOptions): ResolvedSettings {
+  checkOptionKeys(STORE_NAME, own, OPTION_KEYS)
+  const projectId = projectIdOf(own)
+  const { location, client, clientOptions } = own
   if (location !== undefined && (typeof location !== 'string' || !LOCATION.test(location))) {
     fail('location must be a Secret Manager location such as europe-west3')
   }
-  if (client !== undefined) {
+  if (client !== undefined && (typeof client !== 'object' || client === null)) {
+    fail('client must be a SecretManagerServiceClient or its options')
+  }
+  if (isReadyClient(client)) {
     if (clientOptions !== undefined) fail('pass either client or clientOptions: an injected client carries its own')
     for (const method of CLIENT_METHODS) {
       if (typeof (client as unknown as Record<string, unknown>)?.[method] !== 'function') {
         fail(`client has no ${method}() method; pass a SecretManagerServiceClient`)
       }
     }
+  } else if (client !== undefined && clientOptions !== undefined) {
+    fail('the client options are given twice: pass either clientOptions or client (PURISTA), not both')
   }
   const version = own.version ?? 'latest'
   if (typeof version !== 'string' || !VERSION.test(version))
@@ -64,8 +122,7 @@ export function resolveSettings(own: OwnOptions): ResolvedSettings {
     fail('regional secrets (location) take no replication policy')
   }
   const keepVersions = own.keepVersions ?? DEFAULT_KEEP_VERSIONS
-  if (!Number.isInteger(keepVersions) || keepVersions < 1)
-    fail('keepVersions must be a whole number of at least 1', RangeError)
+  if (!Number.isInteger(keepVersions) || keepVersions < 1) fail('keepVersions must be a whole number of at least 1')
   const oldVersions = own.oldVersions ?? 'disable'
   if (!OLD_VERSION_POLICIES.includes(oldVersions)) fail("oldVersions must be 'disable', 'destroy' or 'keep'")
   const purgeOnRemove = own.purgeOnRemove ?? false

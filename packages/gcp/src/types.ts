@@ -10,13 +10,27 @@ export type SecretReplication = protos.google.cloud.secretmanager.v1.IReplicatio
 /** What happens to enabled versions beyond `keepVersions` after a write. */
 export type OldVersionPolicy = 'disable' | 'destroy' | 'keep'
 
+/**
+ * The project whose secrets plain ids and tenant names address: `projectId`, or PURISTA's `project`
+ * (`projects/<id>`); never both.
+ */
+export type GCPProjectOptions =
+  | {
+      /**
+       * The project's id or number. Full resource names (`projects/other/secrets/db`) address their own
+       * project.
+       */
+      projectId: string
+      project?: never
+    }
+  | {
+      /** PURISTA's `@purista/gcloud-secret-store` spelling: `projects/<id or number>`. */
+      project: string
+      projectId?: never
+    }
+
 /** Where the secrets are and how the store reads, writes and removes them. */
 export interface GCPSecretStoreSettings {
-  /**
-   * The project whose secrets plain ids and tenant names address (id or number). Full resource names
-   * (`projects/other/secrets/db`) address their own project.
-   */
-  projectId: string
   /**
    * A location for regional secrets (`europe-west3`): ids then address
    * `projects/<projectId>/locations/<location>/secrets/<id>`, and a built client talks to the regional
@@ -84,9 +98,18 @@ export type GCPClientOptions =
        */
       clientOptions?: SecretManagerClientOptions
     }
+  | {
+      /**
+       * PURISTA's spelling: the options of the client the store builds (google-gax `ClientOptions`,
+       * the same as `clientOptions`; give one of the two). A `client` with the client's methods is a
+       * ready client, any other object options.
+       */
+      client: SecretManagerClientOptions
+      clientOptions?: never
+    }
 
 /**
  * Options of `new GCPSecretStore(...)`: the options every store shares (see `@secret-store/core`), the
  * store settings and the client, all flat.
  */
-export type GCPSecretStoreOptions = StoreBaseOptions & GCPSecretStoreSettings & GCPClientOptions
+export type GCPSecretStoreOptions = StoreBaseOptions & GCPProjectOptions & GCPSecretStoreSettings & GCPClientOptions

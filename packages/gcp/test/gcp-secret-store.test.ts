@@ -1,5 +1,6 @@
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager'
 import {
+  ConfigurationError,
   InvalidSecretNameError,
   type SecretStoreError,
   UnavailableError,
@@ -7,7 +8,7 @@ import {
 } from '@secret-store/core'
 import { recordingLogger, rejectionOf } from '@secret-store/testkit'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { GCPSecretStore, type GCPSecretStoreOptions, IntegrityError } from '../src/index.js'
+import { GCPSecretStore, type GCPSecretStoreOptions, GoogleSecretStore, IntegrityError } from '../src/index.js'
 import { createClient, resolveSettings } from '../src/settings.js'
 import { crc32c } from './support/crc32c.js'
 import { secretManagerBackdoor } from './support/gcp.js'
@@ -45,7 +46,7 @@ function store(overrides: Overrides = {}): GCPSecretStore {
   const base = { projectId: PROJECT, enableSet: true, enableRemove: true, cache: false as const }
   const created = new GCPSecretStore(
     overrides.client === undefined
-      ? { ...base, clientOptions: fake.clientOptions(), ...overrides, client: undefined }
+      ? ({ ...base, clientOptions: fake.clientOptions(), ...overrides, client: undefined } as GCPSecretStoreOptions)
       : ({ ...base, ...overrides } as GCPSecretStoreOptions),
   )
   stores.push(created)
@@ -451,8 +452,41 @@ describe('the client', () => {
     for (const [i, [options, message]] of cases.entries()) {
       expect(() => new GCPSecretStore(options as GCPSecretStoreOptions), `case ${i}`).toThrow(message)
     }
-    expect(() => new GCPSecretStore({ projectId: PROJECT, keepVersions: 0 })).toThrow(RangeError)
+    expect(() => new GCPSecretStore({ projectId: PROJECT, keepVersions: 0 })).toThrow(ConfigurationError)
     void client.close()
+  })
+
+  it("takes PURISTA's options and class name unchanged: GoogleSecretStore, project and client options", async () => {
+    // As `@purista/gcloud-secret-store` is built (its types: `project: 'projects/<id>'; client?: ClientOptions`).
+    expect(GoogleSecretStore).toBe(GCPSecretStore)
+    const purista = new GoogleSecretStore({
+      enableGet: true,
+      enableSet: true,
+      enableRemove: true,
+      project: `projects/${PROJECT}`,
+      client: fake.clientOptions(),
+    })
+    stores.push(purista)
+    const id = `purista-${Date.now().toString(36)}`
+    await purista.setSecret(id, 'purista-shaped-value')
+    expect(await door.get(id)).toBe('purista-shaped-value')
+    expect(await purista.getSecret(id)).toEqual({ [id]: 'purista-shaped-value' })
+  })
+
+  it("refuses both spellings of one option, PURISTA's project without its prefix, and unknown options", () => {
+    const cases: Array<[object, RegExp]> = [
+      [{ projectId: PROJECT, project: `projects/${PROJECT}` }, /the project is given twice/],
+      [{ project: PROJECT }, /project must be 'projects\/<project id or number>'/],
+      [{ project: `projects/${PROJECT}`, client: {}, clientOptions: {} }, /the client options are given twice/],
+      [
+        { projectID: PROJECT },
+        /unknown option "projectID" \(did you mean "projectId"\?\); accepted options: .*clientOptions/,
+      ],
+    ]
+    for (const [i, [options, message]] of cases.entries()) {
+      expect(() => new GCPSecretStore(options as GCPSecretStoreOptions), `case ${i}`).toThrow(message)
+      expect(() => new GCPSecretStore(options as GCPSecretStoreOptions), `case ${i}`).toThrow(ConfigurationError)
+    }
   })
 
   it('declares its capabilities: recoverable removes unless purging, 64 KiB values, no batch reads', () => {

@@ -1,4 +1,10 @@
-import { type BackendName, InvalidSecretNameError, printableName, secretNameProblem } from '@secret-store/core'
+import {
+  type BackendName,
+  ConfigurationError,
+  InvalidSecretNameError,
+  printableName,
+  secretNameProblem,
+} from '@secret-store/core'
 import { pathNameProblem } from '@secret-store/core/adapter'
 
 const STORE_NAME = 'VaultSecretStore'
@@ -37,14 +43,15 @@ export function toVaultPath(name: string, prefix?: string): string {
 }
 
 /**
- * Checks and trims a mount or prefix option (`/secret/` → `secret`). Throws a `TypeError` naming the
- * option when it is not a clean relative path.
+ * Checks and trims a mount or prefix option (`/secret/` → `secret`). Throws a `ConfigurationError`
+ * naming the option when it is not a clean relative path.
  */
 export function normalizeFolder(value: unknown, option: string): string {
-  if (typeof value !== 'string') throw new TypeError(`${STORE_NAME}: ${option} must be a string`)
+  const fail = (reason: string) => new ConfigurationError(reason, { store: STORE_NAME })
+  if (typeof value !== 'string') throw fail(`${option} must be a string`)
   const trimmed = value.replace(/^\/+|\/+$/g, '')
   const problem = secretNameProblem(trimmed) ?? pathNameProblem(trimmed)
-  if (problem !== undefined) throw new TypeError(`${STORE_NAME}: invalid ${option} "${value}": ${problem}`)
+  if (problem !== undefined) throw fail(`invalid ${option} "${value}": ${problem}`)
   return trimmed
 }
 

@@ -1,4 +1,5 @@
-import type { SplitStoreOptions } from '@secret-store/core/adapter'
+import { ConfigurationError } from '@secret-store/core'
+import { checkOptionKeys, optionKeys, type SplitStoreOptions } from '@secret-store/core/adapter'
 import nodeVault from 'node-vault'
 import { normalizeFolder } from './names.js'
 import type { KvVersion, VaultAppRoleOptions, VaultSecretStoreOptions, VaultStoreSettings } from './types.js'
@@ -16,11 +17,28 @@ export interface ResolvedOptions {
 
 type VaultOnlyOptions = SplitStoreOptions<VaultSecretStoreOptions>['own']
 
+/** Every option of the store besides the shared ones; the list fails to compile when the types gain one. */
+const OPTION_KEYS = optionKeys<VaultOnlyOptions>()([
+  'mount',
+  'kvVersion',
+  'prefix',
+  'field',
+  'purgeOnRemove',
+  'cas',
+  'endpoint',
+  'namespace',
+  'requestTimeoutMs',
+  'token',
+  'appRole',
+  'client',
+])
+
 /** Checks the options (also for callers without types) and splits off the credentials. */
 export function resolveOptions(vault: VaultOnlyOptions): ResolvedOptions {
   const fail = (message: string): never => {
-    throw new TypeError(`${STORE_NAME}: ${message}`)
+    throw new ConfigurationError(message, { store: STORE_NAME })
   }
+  checkOptionKeys(STORE_NAME, vault, OPTION_KEYS)
   const { token, appRole, client } = vault
   if (token !== undefined && appRole !== undefined) fail('pass either token or appRole, not both')
   if (client !== undefined) {

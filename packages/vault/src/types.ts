@@ -86,12 +86,12 @@ interface VaultConnectionOptions {
    * Vault's address.
    * @default process.env.VAULT_ADDR, else 'http://127.0.0.1:8200' (as node-vault does)
    */
-  endpoint?: string
+  endpoint?: string | undefined
   /**
    * Vault Enterprise / OpenBao namespace, sent as `X-Vault-Namespace`.
    * @default process.env.VAULT_NAMESPACE, else none (as node-vault does)
    */
-  namespace?: string
+  namespace?: string | undefined
   /**
    * Per-request timeout in milliseconds; a timeout is an `UnavailableError`.
    * @default 10000
@@ -106,7 +106,7 @@ type TokenAuth = VaultConnectionOptions & {
    * @default process.env.VAULT_TOKEN (as node-vault does); without any token, requests go out unauthenticated,
    *   which suits a Vault Agent proxy that adds its own token
    */
-  token?: string
+  token?: string | undefined
   appRole?: never
   client?: never
 }

@@ -1,5 +1,5 @@
 import { posix } from 'node:path'
-import { InvalidSecretNameError } from '@secret-store/core'
+import { ConfigurationError, InvalidSecretNameError } from '@secret-store/core'
 import { expectTenantIsolation, randomNames } from '@secret-store/testkit'
 import { describe, expect, it } from 'vitest'
 import { toVaultPath, vaultSecretPath } from '../src/index.js'
@@ -36,8 +36,8 @@ describe('toVaultPath', () => {
     expect(toVaultPath('db/password', 'apps/payments')).toBe('apps/payments/db/password')
     expect(toVaultPath('x', '/apps/')).toBe('apps/x')
     expect(() => toVaultPath('a/../b')).toThrow(InvalidSecretNameError)
-    expect(() => toVaultPath('x', '../up')).toThrow(TypeError)
-    expect(() => toVaultPath('x', 'a//b')).toThrow(TypeError)
+    expect(() => toVaultPath('x', '../up')).toThrow(ConfigurationError)
+    expect(() => toVaultPath('x', 'a//b')).toThrow(ConfigurationError)
   })
 
   it('maps 5,000 generated names injectively, reversibly and inside the prefix', () => {

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util'
-import type { SecretStore } from '@secret-store/core'
+import { ConfigurationError, type SecretStore } from '@secret-store/core'
 import { DEFAULT_CAPABILITIES } from '@secret-store/core/adapter'
 import { describe, expect, it } from 'vitest'
 import { type VaultClient, VaultSecretStore, type VaultSecretStoreOptions } from '../src/index.js'
@@ -60,7 +60,19 @@ describe('VaultSecretStore options', () => {
     }
   })
 
-  it('rejects contradictory or malformed options with a TypeError', () => {
+  it("takes the handbook's sample verbatim: endpoint, token straight from the environment, mount", async () => {
+    // The handbook's HashiCorp Vault example; `token` may be undefined (`process.env.VAULT_TOKEN`), also
+    // under `exactOptionalPropertyTypes`.
+    const secretStore = new VaultSecretStore({
+      endpoint: 'http://vault:8200',
+      token: process.env.VAULT_TOKEN_THAT_IS_NOT_SET,
+      mount: 'secret',
+    })
+    expect(secretStore.name).toBe('VaultSecretStore')
+    await secretStore.destroy()
+  })
+
+  it('rejects contradictory or malformed options with a ConfigurationError', () => {
     const bad: Array<[string, unknown]> = [
       ['token and appRole', { token: TOKEN, appRole: { roleId: 'r', secretId: 's' } }],
       ['client and token', { client: unusedClient, token: TOKEN }],
@@ -74,10 +86,14 @@ describe('VaultSecretStore options', () => {
       ['cas on KV v1', { kvVersion: 1, cas: true }],
       ['empty field', { field: '' }],
       ['zero timeout', { requestTimeoutMs: 0 }],
+      ['an unknown option', { endpoint: 'http://vault:8200', mont: 'kv' }],
     ]
     for (const [label, options] of bad) {
-      expect(() => new VaultSecretStore(options as VaultSecretStoreOptions), label).toThrow(TypeError)
+      expect(() => new VaultSecretStore(options as VaultSecretStoreOptions), label).toThrow(ConfigurationError)
     }
+    expect(() => new VaultSecretStore({ mont: 'kv' } as never)).toThrow(
+      /unknown option "mont" \(did you mean "mount"\?\); accepted options: .*appRole.*endpoint/,
+    )
   })
 
   it('never puts a credential into the error message of a rejected option', () => {
@@ -88,7 +104,7 @@ describe('VaultSecretStore options', () => {
         return err
       }
     })()
-    expect(error).toBeInstanceOf(TypeError)
+    expect(error).toBeInstanceOf(ConfigurationError)
     expect(inspect(error)).not.toContain(TOKEN)
     expect(inspect(error)).not.toContain(SECRET_ID)
   })
