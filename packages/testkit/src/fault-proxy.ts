@@ -30,6 +30,11 @@ export type Fault =
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: string }
   /** Forward to the backend after a delay. */
   | { kind: 'delay'; ms: number }
+  /**
+   * Run `run` first (say, a rival writer's change on the backend, between a store's read and its write),
+   * then forward the request. A `run` that throws drops the connection.
+   */
+  | { kind: 'before'; run(request: ProxiedRequest): Promise<void> | void }
 
 export interface InjectOptions {
   /** How many matching requests get the fault. @default every one until `clear()` */
@@ -183,6 +188,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         held.add(req.socket)
         return
       }
+      case 'before':
+        await fault.run(request)
+        return forward(req, res, body, false)
       case 'status':
         res.writeHead(fault.status, fault.headers ?? {})
         res.end(fault.body ?? '')

@@ -47,6 +47,32 @@ describe('startFaultProxy', () => {
     proxy.clear()
   })
 
+  it('runs a before hook to completion ahead of forwarding, for matching requests only', async () => {
+    const order: string[] = []
+    proxy.inject(
+      {
+        kind: 'before',
+        run: async (request) => {
+          order.push(`hook ${request.method} ${request.path}`)
+          await new Promise((resolve) => setTimeout(resolve, 30))
+          order.push('hook done')
+        },
+      },
+      { times: 1, match: (r) => r.method === 'POST' },
+    )
+    await fetch(`${proxy.url}/a`).then((r) => r.text())
+    order.push('GET answered')
+    await fetch(`${proxy.url}/b`, { method: 'POST', body: 'x' }).then((r) => r.text())
+    order.push('POST answered')
+    await fetch(`${proxy.url}/c`, { method: 'POST', body: 'x' }).then((r) => r.text())
+    order.push('second POST answered')
+    expect(order).toEqual(['GET answered', 'hook POST /b', 'hook done', 'POST answered', 'second POST answered'])
+    // A hook that throws drops the connection: the client sees a failure, not an answer.
+    proxy.inject({ kind: 'before', run: () => Promise.reject(new Error('hook failed')) }, { times: 1 })
+    await expect(fetch(`${proxy.url}/d`)).rejects.toThrow()
+    proxy.clear()
+  })
+
   it('resets a connection, cuts an answer short, and holds a blackholed request until clear()', async () => {
     proxy.inject({ kind: 'reset' }, { times: 1 })
     await expect(fetch(`${proxy.url}/a`)).rejects.toThrow()

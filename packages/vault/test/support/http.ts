@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { type ProxiedRequest, startFaultProxy } from '@secret-store/testkit'
 
 export interface RecordedRequest {
   method: string
@@ -30,7 +31,7 @@ const record = (req: IncomingMessage): RecordedRequest => ({
 export interface CountingProxy {
   endpoint: string
   /** Every request that reached the proxy, in arrival order. */
-  readonly requests: RecordedRequest[]
+  readonly requests: readonly RecordedRequest[]
   /** The most requests that were in flight at the same time since the last `reset()`. */
   readonly maxInFlight: number
   reset(): void
@@ -38,55 +39,37 @@ export interface CountingProxy {
 }
 
 /**
- * A pass-through proxy in front of a real server that records requests and gauges concurrency.
- * `holdMs` keeps each request open a little so that overlapping requests do overlap; `before` runs
- * before a request is forwarded (to inject a concurrent change on the real server).
+ * The testkit's fault proxy in front of a real server, counting every request (not only reads) and
+ * showing paths as Vault's API names them (without `/v1/`). `holdMs` keeps each request open a little so
+ * that overlapping requests do overlap; `before` runs before a request is forwarded (to inject a
+ * concurrent change on the real server).
  */
 export async function startCountingProxy(
   target: string,
   options: { holdMs?: number; before?: (req: RecordedRequest) => Promise<void> } = {},
 ): Promise<CountingProxy> {
-  const requests: RecordedRequest[] = []
-  let inFlight = 0
-  let maxInFlight = 0
-  const server = createServer((req, res) => {
-    const recorded = record(req)
-    requests.push(recorded)
-    inFlight++
-    maxInFlight = Math.max(maxInFlight, inFlight)
-    res.on('close', () => {
-      inFlight--
-    })
-    const body: Buffer[] = []
-    req.on('data', (chunk: Buffer) => body.push(chunk))
-    req.on('end', () => {
-      void forward().catch(() => res.destroy())
-    })
-    const forward = async () => {
-      if (options.holdMs) await new Promise((resolve) => setTimeout(resolve, options.holdMs))
-      await options.before?.(recorded)
-      const upstream = request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers)
-        answer.pipe(res)
-      })
-      upstream.on('error', () => res.destroy())
-      upstream.end(Buffer.concat(body))
-    }
-  })
-  const endpoint = await listen(server)
+  const proxy = await startFaultProxy({ target, isRead: () => true })
+  const { before, holdMs } = options
+  if (before !== undefined) proxy.inject({ kind: 'before', run: (request) => before(recorded(request)) })
+  if (holdMs !== undefined) proxy.inject({ kind: 'delay', ms: holdMs })
   return {
-    endpoint,
-    requests,
+    endpoint: proxy.url,
+    get requests() {
+      return proxy.stats.log.map(recorded)
+    },
     get maxInFlight() {
-      return maxInFlight
+      return proxy.stats.peakReads
     },
-    reset() {
-      requests.length = 0
-      maxInFlight = inFlight
-    },
-    close: () => close(server),
+    reset: () => proxy.resetRequestStats(),
+    close: () => proxy.close(),
   }
 }
+
+const recorded = (request: ProxiedRequest): RecordedRequest => ({
+  method: request.method,
+  path: request.path.replace(/^\/v1\//, ''),
+  headers: request.headers,
+})
 
 export interface StubAnswer {
   status: number
