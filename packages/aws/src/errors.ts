@@ -5,7 +5,13 @@ import {
   UnavailableError,
   UnknownSecretStoreError,
 } from '@secret-store/core'
-import { classifyTransport, errorOptions, retryAfterFromHeaders, unknownError } from '@secret-store/core/adapter'
+import {
+  classifyTransport,
+  errorOptions,
+  header,
+  retryAfterFromHeaders,
+  unknownError,
+} from '@secret-store/core/adapter'
 
 /** Where an error happened, for the typed error that reports it. */
 export interface AwsErrorContext {
@@ -98,7 +104,11 @@ export function mapAwsError(error: unknown, context: AwsErrorContext): SecretSto
 
   // Every AWS answer carries a request id; an error answer without one came from something in between
   // (a proxy's 404 page, a gateway's HTML): never a missing secret, never AWS's verdict.
-  if (status !== undefined && $response?.headers !== undefined && !hasHeader($response.headers, 'x-amzn-requestid')) {
+  if (
+    status !== undefined &&
+    $response?.headers !== undefined &&
+    header($response.headers, 'x-amzn-requestid') === undefined
+  ) {
     return new UnavailableError(
       `an answer (${status}) that is not AWS Secrets Manager's came back; a proxy may be in the way`,
       options,
@@ -138,8 +148,4 @@ export function mapAwsError(error: unknown, context: AwsErrorContext): SecretSto
     )
   }
   return unknownError(error, classify, name)
-}
-
-function hasHeader(headers: Record<string, string>, name: string): boolean {
-  return Object.keys(headers).some((key) => key.toLowerCase() === name)
 }

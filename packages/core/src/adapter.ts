@@ -13,10 +13,11 @@ export { resolveStoreOptions } from './options.js'
 export { raceAbort } from './race.js'
 export type { SplitStoreOptions } from './store-options.js'
 export { splitStoreOptions } from './store-options.js'
-export type { ClassifyContext, TransportFailure, TransportFailureKind } from './transport.js'
+export type { ClassifyContext, HeaderBag, TransportFailure, TransportFailureKind } from './transport.js'
 export {
   classifyTransport,
   errorOptions,
+  header,
   isRetryableStatus,
   parseRetryAfter,
   retryAfterFromHeaders,

@@ -112,9 +112,11 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
 
-type HeaderBag = { get(name: string): string | null | undefined } | Record<string, unknown> | undefined | null
+/** Response headers as SDKs hand them over: a `Headers`-like object with `get`, or a plain record. */
+export type HeaderBag = { get(name: string): string | null | undefined } | Record<string, unknown> | undefined | null
 
-function header(headers: HeaderBag, name: string): unknown {
+/** A response header's value by its lower-case name, whatever shape the headers come in (first of a list). */
+export function header(headers: HeaderBag, name: string): unknown {
   if (headers === undefined || headers === null) return undefined
   if (typeof (headers as { get?: unknown }).get === 'function') {
     return (headers as { get(name: string): string | null | undefined }).get(name) ?? undefined

@@ -2,6 +2,7 @@ import { inspect } from 'node:util'
 import { UnavailableError, UnknownSecretStoreError } from '@secret-store/core'
 import {
   classifyTransport,
+  header,
   parseRetryAfter,
   retryAfterFromHeaders,
   sanitizeCause,
@@ -54,6 +55,14 @@ describe('Retry-After', () => {
     expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:10 GMT', now)).toBe(10_000)
     expect(parseRetryAfter('Wed, 31 Dec 2025 00:00:00 GMT', now)).toBe(0)
     for (const bad of ['-1', 'soon', '', '1e3', undefined, null]) expect(parseRetryAfter(bad, now)).toBeUndefined()
+  })
+
+  it('reads a header by name from a Headers object, a plain record in any case, or a list', () => {
+    expect(header(new Headers({ 'X-Amzn-RequestId': 'abc' }), 'x-amzn-requestid')).toBe('abc')
+    expect(header({ 'X-Amzn-RequestId': 'abc' }, 'x-amzn-requestid')).toBe('abc')
+    expect(header({ 'set-cookie': ['a', 'b'] }, 'set-cookie')).toBe('a')
+    expect(header({ other: 'x' }, 'x-amzn-requestid')).toBeUndefined()
+    expect(header(undefined, 'x')).toBeUndefined()
   })
 
   it('prefers the millisecond headers, from a Headers object or a plain record', () => {
