@@ -53,6 +53,8 @@ export function memoryBackend(): MemoryBackend {
         return new Promise(() => {}) as T
       case 'delay':
         return new Promise((resolve) => setTimeout(() => resolve(op()), fault.ms)) as T
+      case 'before':
+        return Promise.resolve(fault.run({ method, path: name, headers: {} })).then(op) as T
     }
   }
 

@@ -137,6 +137,12 @@ export async function startGrpcFaultProxy(targetPort: number): Promise<GrpcFault
         return
       case 'cut':
         return forward(stream, headers, true)
+      case 'before':
+        Promise.resolve(fault.run(request)).then(
+          () => forward(stream, headers, false),
+          () => stream.session?.destroy(),
+        )
+        return
     }
   })
   server.listen(0, LOOPBACK)

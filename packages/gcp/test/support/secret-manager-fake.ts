@@ -168,7 +168,7 @@ export async function startSecretManagerFake(options: FakeSecretManagerOptions =
     const fault = takeFault(method)
     if (fault) throw new RpcError(fault.code, fault.details ?? `Injected by the fake: ${grpc.status[fault.code]}.`)
     const injected = plan.take(requestView(method, call.metadata.getMap()))
-    const effect = injected === undefined ? undefined : effectOf(injected)
+    const effect = injected === undefined ? undefined : effectOf(injected, requestView(method, call.metadata.getMap()))
     switch (effect?.kind) {
       case undefined:
         return operateObserved(method, call.request)
@@ -187,6 +187,9 @@ export async function startSecretManagerFake(options: FakeSecretManagerOptions =
         if (effect.sendHeaders) call.sendMetadata(new grpc.Metadata())
         await cancelled
         throw new RpcError(grpc.status.CANCELLED, 'Cancelled by the client.')
+      case 'before':
+        await effect.run()
+        return operateObserved(method, call.request)
       case 'lose-answer':
         operateObserved(method, call.request)
         throw new RpcError(grpc.status.UNAVAILABLE, 'Connection dropped.')

@@ -26,6 +26,7 @@ export type FaultEffect =
   | { kind: 'delay'; ms: number }
   | { kind: 'hang'; sendHeaders: boolean }
   | { kind: 'lose-answer' }
+  | { kind: 'before'; run: () => Promise<void> | void }
 
 /**
  * The gRPC code for an HTTP status, as Google's front ends map them (google.rpc.Code): a 2xx without a
@@ -52,7 +53,7 @@ export function grpcCodeForHttpStatus(status: number): grpc.status {
   return codes[status] ?? grpc.status.UNKNOWN
 }
 
-export function effectOf(fault: Fault): FaultEffect {
+export function effectOf(fault: Fault, request: ProxiedRequest): FaultEffect {
   switch (fault.kind) {
     case 'reset':
       return { kind: 'fail', code: grpc.status.UNAVAILABLE, details: 'read ECONNRESET', retryDelayMs: undefined }
@@ -75,6 +76,8 @@ export function effectOf(fault: Fault): FaultEffect {
       return { kind: 'hang', sendHeaders: true }
     case 'cut':
       return { kind: 'lose-answer' }
+    case 'before':
+      return { kind: 'before', run: () => fault.run(request) }
   }
 }
 
