@@ -1,6 +1,6 @@
 import { AccessDeniedError, InvalidSecretNameError, OperationDisabledError, StoreDestroyedError } from './errors.js'
 import { printableName, secretNameProblem, TENANT_ID_PATTERN } from './names.js'
-import type { SecretOperation, SecretStore, SecretValues } from './types.js'
+import type { FreshSecretReader, ReadOptions, SecretOperation, SecretStore, SecretValues } from './types.js'
 
 export interface BindSecretsOptions {
   /** Exact logical names the view may touch. Combined with `prefixes`: a name passes if either allows it. */
@@ -26,8 +26,11 @@ export interface BindSecretsOptions {
 
 const ALL_OPERATIONS: readonly SecretOperation[] = ['get', 'set', 'remove']
 
-/** The object handed to handlers as `context.secrets`. It is itself a `SecretStore`. */
-export interface ScopedSecretStore extends SecretStore {
+/**
+ * The object handed to handlers as `context.secrets`. It is itself a `SecretStore`, and reads fresh
+ * values (`getSecretWith`) and drops cached ones (`invalidate`) for the names it may read, only.
+ */
+export interface ScopedSecretStore extends SecretStore, FreshSecretReader {
   /** The prefix every backend name carries in this view (`''` without a tenant). */
   readonly scopePrefix: string
 }
@@ -71,15 +74,51 @@ export function bindSecrets(store: SecretStore, options: BindSecretsOptions = {}
     return scoped
   }
 
+  // The store's own freshness methods, when it has them (every SecretStoreBaseClass and view does).
+  const fresh = store as Partial<FreshSecretReader>
+  const read = async <Names extends string[]>(
+    requested: Names,
+    readOptions: ReadOptions | undefined,
+  ): Promise<SecretValues<Names>> => {
+    const scoped = requested.map((name) => check('get', name))
+    let values: Record<string, string | undefined>
+    if (readOptions === undefined) {
+      values = await store.getSecret(...scoped)
+    } else if (typeof fresh.getSecretWith === 'function') {
+      values = await fresh.getSecretWith(readOptions, ...scoped)
+    } else {
+      // A plain PURISTA store: drop the names (when it can) and read them again.
+      if (typeof fresh.invalidate === 'function') fresh.invalidate(...scoped)
+      values = await store.getSecret(...scoped)
+    }
+    return Object.freeze(
+      Object.fromEntries(requested.map((name, i) => [name, values[scoped[i] as string]])),
+    ) as SecretValues<Names>
+  }
+
   const view: ScopedSecretStore = {
     name: viewName,
     scopePrefix: prefix,
     async getSecret<Names extends string[]>(...requested: Names): Promise<SecretValues<Names>> {
-      const scoped = requested.map((name) => check('get', name))
-      const values = (await store.getSecret(...scoped)) as Record<string, string | undefined>
-      return Object.freeze(
-        Object.fromEntries(requested.map((name, i) => [name, values[scoped[i] as string]])),
-      ) as SecretValues<Names>
+      return read(requested, undefined)
+    },
+    async getSecretWith<Names extends string[]>(
+      readOptions: ReadOptions,
+      ...requested: Names
+    ): Promise<SecretValues<Names>> {
+      return read(requested, readOptions)
+    },
+    invalidate(...requested: string[]): void {
+      // Only names this view may read, and never the whole cache: the store is shared with other views.
+      const own = requested.length === 0 && prefixes === undefined && names !== undefined ? [...names] : requested
+      if (own.length === 0) {
+        throw new AccessDeniedError('name the secrets to invalidate: a view cannot drop the whole cache', {
+          store: viewName,
+          operation: 'get',
+        })
+      }
+      const scoped = own.map((name) => check('get', name))
+      if (typeof fresh?.invalidate === 'function') fresh.invalidate(...scoped)
     },
     async setSecret(name: string, value: string): Promise<void> {
       await store.setSecret(check('set', name), value)

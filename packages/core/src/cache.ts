@@ -5,6 +5,8 @@ export const DEFAULT_CACHE_MAX_ENTRIES = StoreBaseConfig.cache.maxEntries
 
 export interface CacheEntry {
   readonly value: string | undefined
+  /** Epoch milliseconds when the value was read from the backend (or written). */
+  readonly storedAt: number
   /** Epoch milliseconds after which the entry is no longer fresh. */
   readonly expiresAt: number
   /** Epoch milliseconds until which the entry may still answer when the backend is unavailable. */
@@ -108,6 +110,7 @@ export class SecretCache {
     const node: Node = {
       name,
       value,
+      storedAt: now,
       expiresAt,
       staleUntil: expiresAt + this.#options.staleIfErrorMs,
       newer: undefined,

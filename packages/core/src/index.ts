@@ -25,6 +25,8 @@ export { SecretStoreBaseClass } from './secret-store-base-class.js'
 export { SPAN_ATTRIBUTES, SPAN_NAMES } from './tracing.js'
 export type {
   CacheOptions,
+  FreshSecretReader,
+  ReadOptions,
   RemoveSecretOptions,
   SecretOperation,
   SecretRead,

@@ -6,6 +6,7 @@
 import { type ResolvedCacheOptions, SecretCache } from './cache.js'
 import { coarseNow } from './clock.js'
 import { SecretStoreError } from './errors.js'
+import type { ReadOptions } from './types.js'
 
 /** Reads some names from the backend; every requested name gets an entry (`undefined` when missing). */
 export type Loader = (names: string[]) => Promise<Map<string, string | undefined>>
@@ -51,15 +52,19 @@ export class ReadThrough {
    * `load`. A failed load never touches the cache; inside the stale-if-error window a retryable failure
    * is answered from stale entries. Every reader of a failed read sees the same outcome.
    */
-  async read(names: readonly string[], load: Loader): Promise<ReadResult> {
+  async read(names: readonly string[], load: Loader, options: ReadOptions = {}): Promise<ReadResult> {
     const values = new Map<string, string | undefined>()
     const now = coarseNow()
     const waiting: Array<Promise<void>> = []
     const toLoad: string[] = []
+    const { maxAgeMs } = options
+    const forceFetch = options.forceFetch === true || maxAgeMs === 0
+    // Only a plain read may be answered from stale entries: a caller asking for freshness wants the backend.
+    const fresh = !forceFetch && maxAgeMs === undefined
     let hits = 0
     for (const name of new Set(names)) {
-      const cached = this.#options.enabled ? this.#cache.getFresh(name, now) : undefined
-      if (cached !== undefined) {
+      const cached = this.#options.enabled && !forceFetch ? this.#cache.getFresh(name, now) : undefined
+      if (cached !== undefined && (maxAgeMs === undefined || now - cached.storedAt <= maxAgeMs)) {
         values.set(name, cached.value)
         hits++
         continue
@@ -77,7 +82,7 @@ export class ReadThrough {
     }
     if (toLoad.length > 0) {
       waiting.push(
-        this.#load(toLoad, load).then((loaded) => {
+        this.#load(toLoad, load, fresh).then((loaded) => {
           for (const [k, v] of loaded) values.set(k, v)
         }),
       )
@@ -118,7 +123,8 @@ export class ReadThrough {
     this.invalidate()
   }
 
-  #load(names: string[], load: Loader): Promise<Map<string, string | undefined>> {
+  /** Loads `names` as one single flight; `staleAllowed`: a retryable failure may be answered from stale entries. */
+  #load(names: string[], load: Loader, staleAllowed: boolean): Promise<Map<string, string | undefined>> {
     let flights: InFlight[] = []
     const settle = () => {
       names.forEach((name, i) => {
@@ -136,7 +142,7 @@ export class ReadThrough {
       },
       (err: unknown) => {
         settle()
-        const stale = this.#staleAnswer(names, err)
+        const stale = staleAllowed ? this.#staleAnswer(names, err) : undefined
         if (stale === undefined) throw err
         return stale
       },

@@ -17,6 +17,8 @@ import { SPAN_ATTRIBUTES, StoreTracer } from './tracing.js'
 import { classifyTransport, statusOf, unknownError } from './transport.js'
 import {
   DEFAULT_CAPABILITIES,
+  type FreshSecretReader,
+  type ReadOptions,
   type RemoveSecretOptions,
   type SecretOperation,
   type SecretRead,
@@ -26,7 +28,7 @@ import {
   type SecretValues,
   type StoreBaseConfig,
 } from './types.js'
-import { checkValue, resolveName } from './validation.js'
+import { checkReadOptions, checkValue, resolveName } from './validation.js'
 
 /**
  * The base of every store. Its public methods own all shared behaviour (flags, name and value checks,
@@ -41,7 +43,9 @@ import { checkValue, resolveName } from './validation.js'
  *   protected async removeSecretImpl(name: string) { ... }
  * }
  */
-export abstract class SecretStoreBaseClass<Config extends object = Record<string, unknown>> implements SecretStore {
+export abstract class SecretStoreBaseClass<Config extends object = Record<string, unknown>>
+  implements SecretStore, FreshSecretReader
+{
   readonly name: string
   // Declared only: defined non-enumerable in the constructor so spreading the store cannot copy options out.
   declare protected readonly config: StoreBaseConfig<Config> & {
@@ -165,14 +169,17 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
         return answer as Promise<SecretValues<Names>>
       }
     }
-    return this.#tracer.traced('get', names.length, async (span) => {
-      this.#assertUsable('get', names[0])
-      // Every name is checked before any request goes out.
-      const backendNames = new Map(names.map((name) => [name, this.#resolve(name, 'get')]))
-      const { values, hits } = await this.#reads.read(names, (cold) => this.#load(cold, backendNames))
-      if (span.isRecording()) span.setAttribute(SPAN_ATTRIBUTES.cacheHits, hits)
-      return Object.freeze(Object.fromEntries(names.map((name) => [name, values.get(name)]))) as SecretValues<Names>
-    })
+    return this.#get(names, undefined)
+  }
+
+  /** `getSecret` with per-call freshness: `forceFetch` skips the cache, `maxAgeMs` bounds a cached value's age. */
+  getSecretWith<Names extends string[]>(options: ReadOptions, ...names: Names): Promise<SecretValues<Names>> {
+    try {
+      checkReadOptions(this.name, options)
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    return this.#get(names, options)
   }
 
   async setSecret(name: string, value: string): Promise<void> {
@@ -194,9 +201,22 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     })
   }
 
-  /** Drops one name, or everything, from the cache. The next read goes to the backend. */
-  invalidate(name?: string): void {
-    this.#reads.invalidate(name)
+  /** Drops these names, or everything when none is given, from the cache. Their next read goes to the backend. */
+  invalidate(...names: Array<string | undefined>): void {
+    const given = names.filter((name): name is string => name !== undefined)
+    if (given.length === 0) this.#reads.invalidate()
+    for (const name of given) this.#reads.invalidate(name)
+  }
+
+  #get<Names extends string[]>(names: Names, options: ReadOptions | undefined): Promise<SecretValues<Names>> {
+    return this.#tracer.traced('get', names.length, async (span) => {
+      this.#assertUsable('get', names[0])
+      // Every name is checked before any request goes out.
+      const backendNames = new Map(names.map((name) => [name, this.#resolve(name, 'get')]))
+      const { values, hits } = await this.#reads.read(names, (cold) => this.#load(cold, backendNames), options)
+      if (span.isRecording()) span.setAttribute(SPAN_ATTRIBUTES.cacheHits, hits)
+      return Object.freeze(Object.fromEntries(names.map((name) => [name, values.get(name)]))) as SecretValues<Names>
+    })
   }
 
   /** Wipes the cache, refuses every later call and closes the adapter's clients (once). */

@@ -21,6 +21,36 @@ export interface SecretStore {
   destroy(): Promise<void>
 }
 
+/**
+ * Per-call freshness of a read (`getSecretWith(options, ...names)`). Without either, a read is answered
+ * from the cache while the entry is within the store's TTL.
+ */
+export interface ReadOptions {
+  /**
+   * Skip the cache: every name is read from the backend (a backend read already in flight for a name is
+   * shared, never duplicated), and the answer refreshes the cache. No stale value stands in on failure.
+   * @default false
+   */
+  forceFetch?: boolean
+  /**
+   * Accept a cached value only when it was read from the backend (or written) at most this many
+   * milliseconds ago; older ones are read again. `0` reads every name again, like `forceFetch`.
+   * @default the cache TTL
+   */
+  maxAgeMs?: number
+}
+
+/**
+ * What a store offers beyond PURISTA's `SecretStore` shape for fresh reads: `SecretStoreBaseClass` and
+ * `bindSecrets` views implement it.
+ */
+export interface FreshSecretReader {
+  /** `getSecret` with per-call freshness (see `ReadOptions`). */
+  getSecretWith<Names extends string[]>(options: ReadOptions, ...names: Names): Promise<SecretValues<Names>>
+  /** Drops these names from the cache (all names when none is given, on a store): the next read goes to the backend. */
+  invalidate(...names: string[]): void
+}
+
 /** The subset of a pino/PURISTA logger the stores use. Any such logger fits. */
 export interface SecretStoreLogger {
   debug(...args: unknown[]): void

@@ -1,7 +1,7 @@
 /** The checks every name and value passes before any backend request. */
 import { InvalidSecretNameError, InvalidSecretValueError } from './errors.js'
 import { type BackendName, printableName, secretNameProblem } from './names.js'
-import type { SecretOperation } from './types.js'
+import type { ReadOptions, SecretOperation } from './types.js'
 
 export interface NameContext {
   store: string
@@ -47,4 +47,21 @@ export function checkValue(store: string, name: string, value: unknown, maxBytes
   if (Buffer.byteLength(value, 'utf8') > maxBytes) {
     throw new InvalidSecretValueError(`larger than the backend's limit of ${maxBytes} bytes`, options)
   }
+}
+
+/** Checks `getSecretWith`'s options; throws `TypeError` or `RangeError` naming the bad one. */
+export function checkReadOptions(store: string, options: unknown): ReadOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(
+      `${store}: getSecretWith takes its options first, e.g. getSecretWith({ forceFetch: true }, name)`,
+    )
+  }
+  const { forceFetch, maxAgeMs } = options as Record<string, unknown>
+  if (forceFetch !== undefined && typeof forceFetch !== 'boolean') {
+    throw new TypeError(`${store}: forceFetch must be a boolean`)
+  }
+  if (maxAgeMs !== undefined && !(typeof maxAgeMs === 'number' && Number.isFinite(maxAgeMs) && maxAgeMs >= 0)) {
+    throw new RangeError(`${store}: maxAgeMs must be a finite number of milliseconds, 0 or more`)
+  }
+  return options as ReadOptions
 }

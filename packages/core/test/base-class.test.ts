@@ -560,3 +560,84 @@ describe('deadlines and retries', () => {
     expect(writes).toBe(1)
   })
 })
+
+describe('per-call freshness: getSecretWith and invalidate', () => {
+  it('forceFetch reads the backend although the name is cached, and refreshes the cache', async () => {
+    const store = new ProbeStore()
+    store.values.set('db', 'v1')
+    expect(await store.getSecret('db')).toEqual({ db: 'v1' })
+    store.values.set('db', 'v2') // rotated behind the store's back
+    expect(await store.getSecret('db')).toEqual({ db: 'v1' })
+    expect(store.reads).toHaveLength(1)
+    expect(await store.getSecretWith({ forceFetch: true }, 'db')).toEqual({ db: 'v2' })
+    expect(store.reads).toHaveLength(2)
+    // The fresh answer is cached for plain reads.
+    expect(await store.getSecret('db')).toEqual({ db: 'v2' })
+    expect(store.reads).toHaveLength(2)
+  })
+
+  it('concurrent forced reads of a name share one backend read', async () => {
+    const store = new BatchProbeStore()
+    store.values.set('db', 'v1')
+    await store.getSecret('db')
+    store.reads.length = 0
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, () => store.getSecretWith({ forceFetch: true }, 'db', 'other')),
+    )
+    expect(new Set(answers.map((a) => a.db))).toEqual(new Set(['v1']))
+    expect(store.reads).toEqual([['db', 'other']])
+  })
+
+  it('maxAgeMs answers from the cache while the value is young enough, and reads again after', async () => {
+    useFakeClock()
+    const store = new ProbeStore()
+    store.values.set('db', 'v1')
+    await store.getSecret('db')
+    store.values.set('db', 'v2')
+    moveClock(500)
+    expect(await store.getSecretWith({ maxAgeMs: 1_000 }, 'db')).toEqual({ db: 'v1' })
+    expect(store.reads).toHaveLength(1)
+    moveClock(600)
+    expect(await store.getSecretWith({ maxAgeMs: 1_000 }, 'db')).toEqual({ db: 'v2' })
+    expect(store.reads).toHaveLength(2)
+    // maxAgeMs 0 is a forced read.
+    expect(await store.getSecretWith({ maxAgeMs: 0 }, 'db')).toEqual({ db: 'v2' })
+    expect(store.reads).toHaveLength(3)
+  })
+
+  it('a forced read that fails is not answered from a stale entry', async () => {
+    useFakeClock()
+    const store = new ProbeStore({ cache: { ttlMs: 1_000, staleIfErrorMs: 60_000 } })
+    store.values.set('db', 'v1')
+    await store.getSecret('db')
+    moveClock(2_000)
+    store.failNext.push(unavailable())
+    await expect(store.getSecretWith({ forceFetch: true }, 'db')).rejects.toBeInstanceOf(UnavailableError)
+    // A plain read in the same situation is.
+    store.failNext.push(unavailable())
+    expect(await store.getSecret('db')).toEqual({ db: 'v1' })
+  })
+
+  it('checks its options', async () => {
+    const store = new ProbeStore()
+    // @ts-expect-error options come first
+    await expect(store.getSecretWith('db')).rejects.toThrow(/takes its options first/)
+    await expect(store.getSecretWith({ maxAgeMs: -1 }, 'db')).rejects.toThrow(RangeError)
+    // @ts-expect-error forceFetch is a boolean
+    await expect(store.getSecretWith({ forceFetch: 'yes' }, 'db')).rejects.toThrow(TypeError)
+    expect(store.reads).toHaveLength(0)
+  })
+
+  it('invalidate drops the names given, or everything without names', async () => {
+    const store = new BatchProbeStore()
+    store.values.set('a', '1')
+    store.values.set('b', '2')
+    await store.getSecret('a', 'b')
+    store.invalidate('a')
+    await store.getSecret('a', 'b')
+    expect(store.reads).toEqual([['a', 'b'], ['a']])
+    store.invalidate()
+    await store.getSecret('a', 'b')
+    expect(store.reads).toEqual([['a', 'b'], ['a'], ['a', 'b']])
+  })
+})

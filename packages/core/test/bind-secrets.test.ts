@@ -175,3 +175,68 @@ describe('bindSecrets', () => {
     expect(await store.getSecret('a')).toEqual({ a: 'value-a' })
   })
 })
+
+describe('bindSecrets: fresh reads and invalidation', () => {
+  /** A caching store over a map the test changes behind its back, counting backend reads per name. */
+  function cachingStore() {
+    const map = new Map<string, string>()
+    const store = new DefaultSecretStore({ map })
+    return { map, store }
+  }
+
+  it('reads fresh values through the view and invalidates only names it may read', async () => {
+    const { map, store } = cachingStore()
+    map.set('tenant:acme:db', 'v1')
+    map.set('tenant:other:db', 'o1')
+    const acme = bindSecrets(store, { tenant: 'acme', names: ['db'] })
+    const other = bindSecrets(store, { tenant: 'other' })
+    expect(await acme.getSecret('db')).toEqual({ db: 'v1' })
+    expect(await other.getSecret('db')).toEqual({ db: 'o1' })
+    map.set('tenant:acme:db', 'v2')
+    map.set('tenant:other:db', 'o2')
+    expect(await acme.getSecret('db')).toEqual({ db: 'v1' }) // cached
+    expect(await acme.getSecretWith({ forceFetch: true }, 'db')).toEqual({ db: 'v2' })
+    expect(await acme.getSecretWith({ maxAgeMs: 60_000 }, 'db')).toEqual({ db: 'v2' })
+
+    // The other tenant's cached entry is untouched by acme's fresh read and by acme's invalidate().
+    acme.invalidate()
+    expect(await other.getSecret('db')).toEqual({ db: 'o1' })
+    // A view invalidates names it may read, nothing else.
+    expect(() => acme.invalidate('secret')).toThrow(AccessDeniedError)
+    expect(() => other.invalidate()).toThrow(/name the secrets to invalidate/)
+    other.invalidate('db')
+    expect(await other.getSecret('db')).toEqual({ db: 'o2' })
+    // Fresh reads are scoped like plain ones.
+    await expect(acme.getSecretWith({ forceFetch: true }, 'secret')).rejects.toBeInstanceOf(AccessDeniedError)
+  })
+
+  it('a read-only view may invalidate and read fresh; a view without get may not', async () => {
+    const { map, store } = cachingStore()
+    map.set('a', '1')
+    const writer = bindSecrets(store, { operations: ['set'] })
+    expect(() => writer.invalidate('a')).toThrow(OperationDisabledError)
+    await expect(writer.getSecretWith({ forceFetch: true }, 'a')).rejects.toBeInstanceOf(OperationDisabledError)
+  })
+
+  it('over a plain PURISTA-shaped store, a fresh read invalidates (when it can) and reads again', async () => {
+    const { map, store: base } = cachingStore()
+    map.set('a', '1')
+    const plain: SecretStore = {
+      name: 'plain',
+      getSecret: (...names) => base.getSecret(...names),
+      setSecret: (n, v) => base.setSecret(n, v),
+      removeSecret: (n) => base.removeSecret(n),
+      destroy: () => base.destroy(),
+    }
+    const view = bindSecrets(plain)
+    expect(await view.getSecret('a')).toEqual({ a: '1' })
+    map.set('a', '2')
+    // The plain store has no getSecretWith nor invalidate: the view can only read it again (cached).
+    expect(await view.getSecretWith({ forceFetch: true }, 'a')).toEqual({ a: '1' })
+    const withInvalidate = bindSecrets({
+      ...plain,
+      invalidate: (...names: string[]) => base.invalidate(...names),
+    } as SecretStore)
+    expect(await withInvalidate.getSecretWith({ forceFetch: true }, 'a')).toEqual({ a: '2' })
+  })
+})
