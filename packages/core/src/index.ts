@@ -21,6 +21,8 @@ export {
 export type { BackendName, InvalidBackendName } from './names.js'
 export { printableName, SECRET_NAME_MAX_LENGTH, secretNameProblem, TENANT_ID_PATTERN } from './names.js'
 
+export type { WithSecretsOptions } from './rotation.js'
+export { isAuthenticationError, withSecrets } from './rotation.js'
 export { SecretStoreBaseClass } from './secret-store-base-class.js'
 export { SPAN_ATTRIBUTES, SPAN_NAMES } from './tracing.js'
 export type {
