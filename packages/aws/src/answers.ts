@@ -29,6 +29,10 @@ export function secretValueOf(payload: SecretPayload): string | undefined {
   return undefined
 }
 
+/** Whether the answer carried the value as `SecretBinary` (then base64 in `secretValueOf`'s result). */
+export const isBinary = (payload: SecretPayload): boolean =>
+  payload.SecretString === undefined && payload.SecretBinary !== undefined
+
 /** An answer that cannot have come from AWS (an empty 200 from a proxy): unavailable, never "missing". */
 export function foreignAnswer(store: string, secretName: string | undefined): UnavailableError {
   return new UnavailableError("an answer that is not AWS Secrets Manager's came back (empty body)", {
@@ -53,12 +57,15 @@ export function stateRevealedBy(error: unknown): SecretState | undefined {
 export function readBatchAnswer(output: BatchGetSecretValueCommandOutput, ids: readonly string[]) {
   const asked = new Set(ids)
   const values = new Map<string, string | undefined>()
+  /** Ids whose value came as `SecretBinary` (base64 in `values`). */
+  const binary = new Set<string>()
   const failures: Array<{ id: string; error: SecretsManagerServiceException }> = []
   const unanswered = new Set(ids)
   for (const entry of output.SecretValues ?? []) {
     for (const id of [entry.Name, entry.ARN]) {
       if (id === undefined || !asked.has(id)) continue
       values.set(id, secretValueOf(entry))
+      if (isBinary(entry)) binary.add(id)
       unanswered.delete(id)
     }
   }
@@ -74,5 +81,5 @@ export function readBatchAnswer(output: BatchGetSecretValueCommandOutput, ids: r
     })
     failures.push({ id, error })
   }
-  return { values, failures, unanswered: [...unanswered] }
+  return { values, binary, failures, unanswered: [...unanswered] }
 }

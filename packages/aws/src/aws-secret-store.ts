@@ -18,12 +18,14 @@ import {
   SecretStoreBaseClass,
   type SecretStoreError,
   UnavailableError,
+  type ValueEncoding,
 } from '@secret-store/core'
 import { splitStoreOptions } from '@secret-store/core/adapter'
 import {
   BATCH_GET_MAX_IDS,
   DEFAULT_VERSION_STAGE,
   foreignAnswer,
+  isBinary,
   MAX_WRITE_ATTEMPTS,
   readBatchAnswer,
   type SecretState,
@@ -56,6 +58,8 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
   // Learnt once per store: the principal may lack permission for the batch call or for DescribeSecret.
   #batchDenied = false
   #describeDenied = false
+  /** Ids whose last answer carried `SecretBinary`: their bytes are the base64 value decoded. */
+  readonly #binary = new Set<string>()
 
   constructor(options: AWSSecretStoreOptions) {
     const { base, own } = splitStoreOptions(options)
@@ -119,7 +123,18 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
     return result
   }
 
+  /** Binary secrets (`SecretBinary`) read as base64 text: `getSecretBytes` decodes them. */
+  protected override valueEncoding(id: string): ValueEncoding {
+    return this.#binary.has(id) ? 'base64' : 'utf8'
+  }
+
+  #noteEncoding(id: string, binary: boolean): void {
+    if (binary) this.#binary.add(id)
+    else this.#binary.delete(id)
+  }
+
   protected async setSecretImpl(id: string, value: string): Promise<void> {
+    this.#binary.delete(id)
     // Describe first: AWS rejects a write to a secret scheduled for deletion, but some emulators accept
     // it and leave the secret deleted. Knowing the state, the write takes the same path everywhere.
     let state = await this.#describeState(id, 'set')
@@ -247,6 +262,7 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
       )
       // AWS always names the secret it answers for; an answer without a name (an empty 200) is not AWS's.
       if (output.Name === undefined && output.ARN === undefined) throw foreignAnswer(this.name, id)
+      this.#noteEncoding(id, isBinary(output))
       return secretValueOf(output)
     } catch (err) {
       if (err instanceof UnavailableError) throw err
@@ -258,8 +274,11 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
   async #getBatch(ids: readonly string[], into: Map<string, string | undefined>): Promise<void> {
     const output = await this.#send(new BatchGetSecretValueCommand({ SecretIdList: ids.slice() }))
     if (output.SecretValues === undefined && output.Errors === undefined) throw foreignAnswer(this.name, undefined)
-    const { values, failures, unanswered } = readBatchAnswer(output, ids)
-    for (const [id, value] of values) into.set(id, value)
+    const { values, binary, failures, unanswered } = readBatchAnswer(output, ids)
+    for (const [id, value] of values) {
+      into.set(id, value)
+      this.#noteEncoding(id, binary.has(id))
+    }
     for (const { id, error } of failures) {
       if (!isNotFound(error) && !(await this.#isScheduledForDeletion(id, error, 'get'))) {
         throw mapAwsError(error, { store: this.name, operation: 'get', secretName: id })

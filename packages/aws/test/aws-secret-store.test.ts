@@ -209,6 +209,27 @@ describe('reads', () => {
     expect(await setup().store.getSecret(bin, text)).toEqual({ [bin]: base64, [text]: 'text-value' })
   })
 
+  it('gives binary secrets back as their bytes, text secrets as UTF-8, and JSON parsed, alone and in a batch', async () => {
+    const [bin, text, json] = [uniqueName('bin'), uniqueName('text'), uniqueName('json')]
+    const bytes = new Uint8Array([0, 1, 2, 250, 255, 0x7f])
+    await raw.send(new CreateSecretCommand({ Name: awsId(bin), SecretBinary: bytes }))
+    await door().set(text, 'téxt-value')
+    await door().set(json, '{"username":"app","port":5432}')
+    const { store } = setup()
+    expect(await store.getSecretBytes(bin)).toEqual(bytes)
+    expect(await store.getSecretBytes(text)).toEqual(new Uint8Array(Buffer.from('téxt-value', 'utf8')))
+    expect(await store.getSecretJson(json)).toEqual({ username: 'app', port: 5432 })
+    // Learnt from a batch read too.
+    const batched = setup().store
+    await batched.getSecret(bin, text, json)
+    expect(await batched.getSecretBytes(bin)).toEqual(bytes)
+    // Overwritten with text by the store: its bytes are the text's.
+    const writer = setup({ enableSet: true }).store
+    await writer.getSecret(bin)
+    await writer.setSecret(bin, 'now-text')
+    expect(await writer.getSecretBytes(bin)).toEqual(new Uint8Array(Buffer.from('now-text')))
+  })
+
   it('falls back to GetSecretValue per name when BatchGetSecretValue is denied, and remembers it', async () => {
     const first = Array.from({ length: 3 }, (_, i) => [uniqueName(`f${i}`), `first-value-${i}`] as const)
     const second = Array.from({ length: 12 }, (_, i) => [uniqueName(`s${i}`), `second-value-${i}`] as const)

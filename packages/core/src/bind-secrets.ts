@@ -1,6 +1,15 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { AccessDeniedError, InvalidSecretNameError, OperationDisabledError, StoreDestroyedError } from './errors.js'
 import { printableName, secretNameProblem, TENANT_ID_PATTERN } from './names.js'
-import type { FreshSecretReader, ReadOptions, SecretOperation, SecretStore, SecretValues } from './types.js'
+import { type JsonReadOptions, type JsonValue, TypedValues, valueBytes } from './typed-values.js'
+import type {
+  FreshSecretReader,
+  ReadOptions,
+  SecretOperation,
+  SecretStore,
+  SecretValues,
+  TypedSecretReader,
+} from './types.js'
 
 export interface BindSecretsOptions {
   /** Exact logical names the view may touch. Combined with `prefixes`: a name passes if either allows it. */
@@ -30,7 +39,7 @@ const ALL_OPERATIONS: readonly SecretOperation[] = ['get', 'set', 'remove']
  * The object handed to handlers as `context.secrets`. It is itself a `SecretStore`, and reads fresh
  * values (`getSecretWith`) and drops cached ones (`invalidate`) for the names it may read, only.
  */
-export interface ScopedSecretStore extends SecretStore, FreshSecretReader {
+export interface ScopedSecretStore extends SecretStore, FreshSecretReader, TypedSecretReader {
   /** The prefix every backend name carries in this view (`''` without a tenant). */
   readonly scopePrefix: string
 }
@@ -74,15 +83,18 @@ export function bindSecrets(store: SecretStore, options: BindSecretsOptions = {}
     return scoped
   }
 
-  // The store's own freshness methods, when it has them (every SecretStoreBaseClass and view does).
+  // The store's own freshness and typed reads, when it has them (every SecretStoreBaseClass and view does).
   const fresh = store as Partial<FreshSecretReader>
+  const typedStore = store as Partial<TypedSecretReader>
+  /** Parsed values of a store without typed reads of its own. */
+  const localTyped = new TypedValues(viewName, 100)
   const read = async <Names extends string[]>(
     requested: Names,
     readOptions: ReadOptions | undefined,
   ): Promise<SecretValues<Names>> => {
     const scoped = requested.map((name) => check('get', name))
     let values: Record<string, string | undefined>
-    if (readOptions === undefined) {
+    if (readOptions === undefined || Object.keys(readOptions).length === 0) {
       values = await store.getSecret(...scoped)
     } else if (typeof fresh.getSecretWith === 'function') {
       values = await fresh.getSecretWith(readOptions, ...scoped)
@@ -107,6 +119,22 @@ export function bindSecrets(store: SecretStore, options: BindSecretsOptions = {}
       ...requested: Names
     ): Promise<SecretValues<Names>> {
       return read(requested, readOptions)
+    },
+    async getSecretJson<Schema extends StandardSchemaV1 | undefined = undefined>(
+      name: string,
+      jsonOptions: JsonReadOptions<Schema> = {},
+    ): Promise<JsonValue<Schema> | undefined> {
+      const scoped = check('get', name)
+      if (typeof typedStore.getSecretJson === 'function') return typedStore.getSecretJson(scoped, jsonOptions)
+      const { schema, ...freshness } = jsonOptions
+      const raw = (await read([name], freshness))[name]
+      return raw === undefined ? undefined : ((await localTyped.json(name, raw, schema)) as JsonValue<Schema>)
+    },
+    async getSecretBytes(name: string, readOptions: ReadOptions = {}): Promise<Uint8Array | undefined> {
+      const scoped = check('get', name)
+      if (typeof typedStore.getSecretBytes === 'function') return typedStore.getSecretBytes(scoped, readOptions)
+      const raw = (await read([name], readOptions))[name]
+      return raw === undefined ? undefined : valueBytes(raw, 'utf8')
     },
     invalidate(...requested: string[]): void {
       // Only names this view may read, and never the whole cache: the store is shared with other views.

@@ -10,6 +10,7 @@ export type SecretStoreErrorCode =
   | 'UNAVAILABLE'
   | 'STORE_DESTROYED'
   | 'CONFIGURATION'
+  | 'INVALID_FORMAT'
   | 'UNKNOWN'
 
 export interface SecretStoreErrorOptions {
@@ -137,6 +138,25 @@ export class StoreDestroyedError extends SecretStoreError {
 export class ConfigurationError extends SecretStoreError {
   constructor(reason: string, options: SecretStoreErrorOptions) {
     super('CONFIGURATION', `secret store "${options.store}" is misconfigured: ${reason}`, options)
+  }
+}
+
+/**
+ * A secret read as JSON is not JSON, or does not match the schema it was read with. The message names
+ * the secret and, for a schema, where the value fails (paths only); it never holds the value, a fragment
+ * of it, or a validator's own message (validators often echo their input). Retrying does not help.
+ */
+export class SecretFormatError extends SecretStoreError {
+  /** Where the value failed the schema (property paths), when a schema was given. */
+  readonly paths: readonly string[]
+
+  constructor(reason: string, options: SecretStoreErrorOptions & { paths?: readonly string[] }) {
+    super('INVALID_FORMAT', `secret${options.secretName ? ` "${options.secretName}"` : ''} ${reason}`, options)
+    this.paths = Object.freeze([...(options.paths ?? [])])
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), paths: this.paths }
   }
 }
 

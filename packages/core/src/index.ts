@@ -13,6 +13,7 @@ export {
   isSecretStoreError,
   NotSupportedError,
   OperationDisabledError,
+  SecretFormatError,
   SecretStoreError,
   StoreDestroyedError,
   UnavailableError,
@@ -25,6 +26,7 @@ export type { WithSecretsOptions } from './rotation.js'
 export { isAuthenticationError, withSecrets } from './rotation.js'
 export { SecretStoreBaseClass } from './secret-store-base-class.js'
 export { SPAN_ATTRIBUTES, SPAN_NAMES } from './tracing.js'
+export type { JsonReadOptions, JsonValue, ValueEncoding } from './typed-values.js'
 export type {
   CacheOptions,
   FreshSecretReader,
@@ -38,5 +40,6 @@ export type {
   SecretStoreLogLevel,
   SecretValues,
   StoreBaseOptions,
+  TypedSecretReader,
 } from './types.js'
 export { StoreBaseConfig } from './types.js'

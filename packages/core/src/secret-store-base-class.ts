@@ -1,4 +1,5 @@
 import { inspect } from 'node:util'
+import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { coarseNow } from './clock.js'
 import { mapWithConcurrency } from './concurrency.js'
 import {
@@ -15,6 +16,7 @@ import { ReadThrough } from './read-through.js'
 import { attemptSignal, type CallContext, CallRunner, WriteQueue } from './reliability.js'
 import { SPAN_ATTRIBUTES, StoreTracer } from './tracing.js'
 import { classifyTransport, statusOf, unknownError } from './transport.js'
+import { type JsonReadOptions, type JsonValue, TypedValues, type ValueEncoding, valueBytes } from './typed-values.js'
 import {
   DEFAULT_CAPABILITIES,
   type FreshSecretReader,
@@ -27,6 +29,7 @@ import {
   type SecretStoreLogger,
   type SecretValues,
   type StoreBaseConfig,
+  type TypedSecretReader,
 } from './types.js'
 import { checkReadOptions, checkValue, resolveName } from './validation.js'
 
@@ -44,7 +47,7 @@ import { checkReadOptions, checkValue, resolveName } from './validation.js'
  * }
  */
 export abstract class SecretStoreBaseClass<Config extends object = Record<string, unknown>>
-  implements SecretStore, FreshSecretReader
+  implements SecretStore, FreshSecretReader, TypedSecretReader
 {
   readonly name: string
   // Declared only: defined non-enumerable in the constructor so spreading the store cannot copy options out.
@@ -58,6 +61,7 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
 
   readonly #options: ResolvedStoreOptions
   readonly #reads: ReadThrough
+  readonly #typed: TypedValues
   readonly #tracer: StoreTracer
   readonly #runner: CallRunner
   readonly #writes = new WriteQueue()
@@ -76,6 +80,7 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     this.maxConcurrency = options.maxConcurrency
     this.#tracer = new StoreTracer(name)
     this.#runner = new CallRunner(options.reliability)
+    this.#typed = new TypedValues(name, options.cache.maxEntries)
     this.#reads = new ReadThrough(options.cache, (err, count) =>
       this.logger.warn(
         { store: this.name, operation: 'get', code: err.code, count },
@@ -201,6 +206,39 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     })
   }
 
+  /**
+   * One secret parsed as JSON, validated by `options.schema` (any Standard Schema validator) when given;
+   * `undefined` when it does not exist. Parsed once per value; the result is deeply frozen. A value that
+   * is not JSON, or fails the schema, is a `SecretFormatError` that never holds the value.
+   */
+  async getSecretJson<Schema extends StandardSchemaV1 | undefined = undefined>(
+    name: string,
+    options: JsonReadOptions<Schema> = {},
+  ): Promise<JsonValue<Schema> | undefined> {
+    const { schema, ...freshness } = options
+    const raw = await this.#readOne(name, freshness)
+    return raw === undefined ? undefined : ((await this.#typed.json(name, raw, schema)) as JsonValue<Schema>)
+  }
+
+  /**
+   * One secret's bytes: as stored where the backend keeps binary secrets (AWS `SecretBinary`), the UTF-8
+   * encoding of a text secret otherwise; `undefined` when it does not exist. A new array on every call.
+   */
+  async getSecretBytes(name: string, options: ReadOptions = {}): Promise<Uint8Array | undefined> {
+    const raw = await this.#readOne(name, options)
+    return raw === undefined ? undefined : valueBytes(raw, this.valueEncoding(this.#resolve(name, 'get')))
+  }
+
+  /** How the backend's answer for `backendName` carried its value: `'base64'` for bytes sent as base64 text. */
+  protected valueEncoding(_backendName: string): ValueEncoding {
+    return 'utf8'
+  }
+
+  async #readOne(name: string, options: ReadOptions): Promise<string | undefined> {
+    const values = await (Object.keys(options).length === 0 ? this.getSecret(name) : this.getSecretWith(options, name))
+    return values[name]
+  }
+
   /** Drops these names, or everything when none is given, from the cache. Their next read goes to the backend. */
   invalidate(...names: Array<string | undefined>): void {
     const given = names.filter((name): name is string => name !== undefined)
@@ -224,6 +262,7 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     if (this.#destroyed) return
     this.#destroyed = true
     this.#reads.close()
+    this.#typed.clear()
     await this.closeImpl()
     this.logger.debug({ store: this.name }, 'secret store destroyed')
   }

@@ -1,4 +1,6 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec'
 import type { RetryOptions } from './reliability.js'
+import type { JsonReadOptions, JsonValue } from './typed-values.js'
 
 /**
  * The result of `getSecret(...names)`: exactly one key per requested name.
@@ -49,6 +51,20 @@ export interface FreshSecretReader {
   getSecretWith<Names extends string[]>(options: ReadOptions, ...names: Names): Promise<SecretValues<Names>>
   /** Drops these names from the cache (all names when none is given, on a store): the next read goes to the backend. */
   invalidate(...names: string[]): void
+}
+
+/**
+ * Typed reads of one secret, beyond PURISTA's shape: `SecretStoreBaseClass` and `bindSecrets` views
+ * implement it.
+ */
+export interface TypedSecretReader {
+  /** The secret parsed as JSON, validated by `options.schema` when given; `undefined` when missing. */
+  getSecretJson<Schema extends StandardSchemaV1 | undefined = undefined>(
+    name: string,
+    options?: JsonReadOptions<Schema>,
+  ): Promise<JsonValue<Schema> | undefined>
+  /** The secret's bytes (binary as stored where the backend keeps binary); `undefined` when missing. */
+  getSecretBytes(name: string, options?: ReadOptions): Promise<Uint8Array | undefined>
 }
 
 /** The subset of a pino/PURISTA logger the stores use. Any such logger fits. */
