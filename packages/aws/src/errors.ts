@@ -1,5 +1,6 @@
 import {
   AccessDeniedError,
+  ConfigurationError,
   type SecretOperation,
   type SecretStoreError,
   UnavailableError,
@@ -34,7 +35,6 @@ const ACCESS_DENIED = new Set([
   'MissingAuthenticationToken',
   'ExpiredTokenException',
   'ExpiredToken',
-  'CredentialsProviderError',
 ])
 // Nearly always a missing kms:Decrypt / kms:GenerateDataKey grant on the secret's KMS key.
 const KMS_FAILURE = new Set(['DecryptionFailure', 'EncryptionFailure'])
@@ -98,6 +98,8 @@ export function mapAwsError(error: unknown, context: AwsErrorContext): SecretSto
   const { $fault, $metadata, $retryable, $response } = shape(error)
   const status = typeof $metadata?.httpStatusCode === 'number' ? $metadata.httpStatusCode : undefined
   const classify = { ...context, backend: 'AWS Secrets Manager', status, headers: $response?.headers }
+  const misconfigured = missingConfiguration(error, name)
+  if (misconfigured !== undefined) return new ConfigurationError(misconfigured, errorOptions(error, classify))
   const options = errorOptions(error, classify)
   const deletion = context.scheduledForDeletion === true || isScheduledForDeletionError(error)
   const suffix = deletion ? '; the secret is scheduled for deletion' : ''
@@ -148,4 +150,18 @@ export function mapAwsError(error: unknown, context: AwsErrorContext): SecretSto
     )
   }
   return unknownError(error, classify, name)
+}
+
+/**
+ * What the SDK could not find before sending anything: a region (its error is a plain `Error`, told by
+ * its fixed message) or credentials. `undefined` for anything else.
+ */
+function missingConfiguration(error: unknown, name: string): string | undefined {
+  if (error instanceof Error && /^Region is missing\b/.test(error.message)) {
+    return 'no AWS region: pass region, or set AWS_REGION or a region in the shared config file'
+  }
+  if (name === 'CredentialsProviderError') {
+    return 'no AWS credentials were found (CredentialsProviderError): configure the default credential chain or pass clientConfig.credentials'
+  }
+  return undefined
 }

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-secrets-manager'
 import { ConfigurationError, type StoreBaseOptions } from '@secret-store/core'
 import { DEFAULT_CAPABILITIES, mapWithConcurrency } from '@secret-store/core/adapter'
+import { secretStoreRejection } from '@secret-store/testkit'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { AWSSecretStore, type AWSSecretStoreOptions, type AWSSecretStoreSettings } from '../src/index.js'
 import {
@@ -96,6 +97,40 @@ describe('construction', () => {
     expect(() => new AWSSecretStore({ client, region: 'us-east-1' })).toThrow(ConfigurationError)
     // @ts-expect-error ... and client and clientConfig
     expect(() => new AWSSecretStore({ client, clientConfig: { region: 'us-east-1' } })).toThrow(ConfigurationError)
+  })
+
+  it('fails with a ConfigurationError that says so when no region or no credentials can be found', async () => {
+    // Nothing from the machine: no region or credentials in the environment or the shared files, no IMDS.
+    for (const name of [
+      'AWS_REGION',
+      'AWS_DEFAULT_REGION',
+      'AWS_PROFILE',
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+    ]) {
+      vi.stubEnv(name, undefined)
+    }
+    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config')
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/aws-credentials')
+    vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true')
+    try {
+      const { credentials } = motoClientConfig(moto.endpoint)
+      const noRegion = new AWSSecretStore({ clientConfig: { endpoint: moto.endpoint, credentials } })
+      const regionError = await secretStoreRejection(noRegion.getSecret('x'))
+      expect(regionError).toBeInstanceOf(ConfigurationError)
+      expect(regionError.message).toBe(
+        'secret store "AWSSecretStore" is misconfigured: no AWS region: pass region, or set AWS_REGION or a region in the shared config file',
+      )
+      const noCredentials = new AWSSecretStore({ region: 'us-east-1', clientConfig: { endpoint: moto.endpoint } })
+      const credentialError = await secretStoreRejection(noCredentials.getSecret('x'))
+      expect(credentialError).toBeInstanceOf(ConfigurationError)
+      expect(credentialError.message).toContain('no AWS credentials were found')
+      expect(credentialError.retryable).toBe(false)
+      await noRegion.destroy()
+      await noCredentials.destroy()
+    } finally {
+      vi.unstubAllEnvs()
+    }
   })
 
   it("takes PURISTA's options unchanged: client as the client's configuration", async () => {

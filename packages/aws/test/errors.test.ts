@@ -16,7 +16,13 @@ import {
   SecretsManagerServiceException,
   type ServiceInputTypes,
 } from '@aws-sdk/client-secrets-manager'
-import { AccessDeniedError, type SecretStoreError, UnavailableError, UnknownSecretStoreError } from '@secret-store/core'
+import {
+  AccessDeniedError,
+  ConfigurationError,
+  type SecretStoreError,
+  UnavailableError,
+  UnknownSecretStoreError,
+} from '@secret-store/core'
 import { rejectionOf } from '@secret-store/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
 import { mapAwsError } from '../src/errors.js'
@@ -69,9 +75,10 @@ describe('mapAwsError', () => {
     [
       'CredentialsProviderError',
       Object.assign(new Error(`no credentials ${VALUE}`), { name: 'CredentialsProviderError' }),
-      AccessDeniedError,
+      ConfigurationError,
       false,
     ],
+    ['a missing region', new Error('Region is missing'), ConfigurationError, false],
     ['DecryptionFailure', new DecryptionFailure({ message: VALUE, $metadata: meta }), AccessDeniedError, false],
     ['ThrottlingException', serviceError('ThrottlingException', 'client', 400), UnavailableError, true],
     ['TooManyRequestsException', serviceError('TooManyRequestsException', 'client', 429), UnavailableError, true],

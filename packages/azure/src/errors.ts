@@ -1,5 +1,6 @@
 import {
   AccessDeniedError,
+  ConfigurationError,
   type SecretOperation,
   type SecretStoreError,
   UnavailableError,
@@ -63,7 +64,7 @@ export function mapAzureError(error: unknown, context: MapContext): SecretStoreE
   const code = isRestError(error) && typeof error.code === 'string' && error.code !== '' ? ` ${error.code}` : ''
 
   if (name !== undefined && CREDENTIAL_UNAVAILABLE.has(name)) {
-    return new AccessDeniedError(`no usable Azure credential (${name}); configure one or pass a credential`, options)
+    return new ConfigurationError(`no usable Azure credential (${name}); configure one or pass a credential`, options)
   }
   if (name === 'AuthenticationError') {
     const tokenStatus = (error as { statusCode?: unknown }).statusCode

@@ -2,7 +2,13 @@ import { inspect } from 'node:util'
 import type { TokenCredential } from '@azure/identity'
 import { AuthenticationError, CredentialUnavailableError } from '@azure/identity'
 import type { SecretClientOptions } from '@azure/keyvault-secrets'
-import { AccessDeniedError, type SecretStoreError, UnavailableError, UnknownSecretStoreError } from '@secret-store/core'
+import {
+  AccessDeniedError,
+  ConfigurationError,
+  type SecretStoreError,
+  UnavailableError,
+  UnknownSecretStoreError,
+} from '@secret-store/core'
 import { secretStoreRejection } from '@secret-store/testkit'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { AzureSecretStore } from '../src/index.js'
@@ -185,12 +191,12 @@ describe('credential failures', () => {
     getToken: () => Promise.reject(error),
   })
 
-  it('maps CredentialUnavailableError (no usable identity here) to AccessDeniedError', async () => {
+  it('maps CredentialUnavailableError (no usable identity here) to ConfigurationError', async () => {
     const store = makeStore({
       credential: failing(new CredentialUnavailableError('ManagedIdentityCredential: no managed identity endpoint')),
     })
     const error = await failure(store.getSecret('k'))
-    expect(error).toBeInstanceOf(AccessDeniedError)
+    expect(error).toBeInstanceOf(ConfigurationError)
     expect(error.retryable).toBe(false)
     expect(error.message).toContain('no usable Azure credential (CredentialUnavailableError')
   })

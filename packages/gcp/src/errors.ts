@@ -1,5 +1,6 @@
 import {
   AccessDeniedError,
+  ConfigurationError,
   type SecretOperation,
   SecretStoreError,
   type SecretStoreErrorOptions,
@@ -78,6 +79,12 @@ function credentialFailed(error: unknown): boolean {
   return typeof details === 'string' && details.startsWith('Getting metadata from plugin failed')
 }
 
+/** google-auth-library's fixed text when Application Default Credentials find nothing at all. */
+function noDefaultCredentials(error: unknown): boolean {
+  const details = (error as { details?: unknown }).details
+  return typeof details === 'string' && details.includes('Could not load the default credentials')
+}
+
 /** The wait a `google.rpc.RetryInfo` detail asks for, in milliseconds. */
 export function retryDelayOf(error: unknown): number | undefined {
   const details = (error as { statusDetails?: unknown }).statusDetails
@@ -129,6 +136,12 @@ export function mapSecretManagerError(error: unknown, context: MapContext): Secr
   if (http !== undefined) {
     return new UnavailableError(
       `an answer that is not Secret Manager's came back (HTTP ${http}, ${label}); a proxy or gateway may be in the way`,
+      options,
+    )
+  }
+  if (credentialFailed(error) && noDefaultCredentials(error)) {
+    return new ConfigurationError(
+      'no Google credentials were found (Application Default Credentials); set GOOGLE_APPLICATION_CREDENTIALS or pass clientOptions.credentials',
       options,
     )
   }

@@ -1,4 +1,10 @@
-import { AccessDeniedError, type SecretStoreError, UnavailableError, UnknownSecretStoreError } from '@secret-store/core'
+import {
+  AccessDeniedError,
+  ConfigurationError,
+  type SecretStoreError,
+  UnavailableError,
+  UnknownSecretStoreError,
+} from '@secret-store/core'
 import { describe, expect, it } from 'vitest'
 import { GRPC_STATUS, mapSecretManagerError } from '../src/index.js'
 
@@ -73,10 +79,16 @@ describe('mapSecretManagerError', () => {
     expect(map(grpcError(2, 'Received HTTP status code 500 from the KMS'))).toBeInstanceOf(UnknownSecretStoreError)
   })
 
-  it('reports a credential that produced no token (grpc-js: UNKNOWN, its own text) as unavailable', () => {
+  it('reports missing Application Default Credentials as a configuration error', () => {
     const error = map(
       grpcError(2, 'Getting metadata from plugin failed with error: Could not load the default credentials'),
     )
+    expect(error).toBeInstanceOf(ConfigurationError)
+    expect(error.message).toContain('no Google credentials were found (Application Default Credentials)')
+  })
+
+  it('reports a credential that produced no token (grpc-js: UNKNOWN, its own text) as unavailable', () => {
+    const error = map(grpcError(2, 'Getting metadata from plugin failed with error: metadata server timed out'))
     expect(error).toBeInstanceOf(UnavailableError)
     expect(error.message).toBe(
       "secret backend unavailable: the client's credentials produced no token (UNKNOWN 2); check the credential setup if this persists",

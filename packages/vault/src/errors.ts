@@ -1,5 +1,6 @@
 import {
   AccessDeniedError,
+  ConfigurationError,
   type SecretOperation,
   type SecretStoreError,
   UnavailableError,
@@ -118,7 +119,7 @@ export function mapVaultError(error: unknown, context: MapContext): SecretStoreE
     )
   }
   if (isNoRoute(error)) {
-    return new UnknownSecretStoreError(
+    return new ConfigurationError(
       `Vault has no route for mount "${context.mount}" (404); check the mount, namespace and KV version`,
       options,
     )

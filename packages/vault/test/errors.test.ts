@@ -1,6 +1,7 @@
 import { inspect } from 'node:util'
 import {
   AccessDeniedError,
+  ConfigurationError,
   InvalidSecretValueError,
   type SecretStoreError,
   UnavailableError,
@@ -106,7 +107,7 @@ describe('error mapping against a stub Vault', () => {
     await expect(s.removeSecret('app/key')).resolves.toBeUndefined()
     answer = { status: 404, body: { errors: ['no handler for route "secret/data/app/key". route entry not found.'] } }
     const error = await failure(s.getSecret('app/key'))
-    expect(error).toBeInstanceOf(UnknownSecretStoreError)
+    expect(error).toBeInstanceOf(ConfigurationError)
     expect(error.message).toContain('mount "secret"')
     await failure(s.removeSecret('app/key'))
     await s.destroy()

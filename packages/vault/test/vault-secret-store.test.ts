@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import {
   AccessDeniedError,
+  ConfigurationError,
   InvalidSecretNameError,
   InvalidSecretValueError,
   NotSupportedError,
@@ -131,7 +132,7 @@ describe('KV entries and fields', () => {
 
   it('gives a clear error, not undefined, for a mount that does not exist', async () => {
     const error = await rejection(makeStore({ mount: 'no-such-mount' }).getSecret('x'))
-    expect(error).toBeInstanceOf(UnknownSecretStoreError)
+    expect(error).toBeInstanceOf(ConfigurationError)
     expect(error.message).toContain('no route for mount "no-such-mount"')
   })
 })
@@ -331,7 +332,7 @@ describe('namespaces', () => {
     expect(gauge.requests.every((r) => r.headers['x-vault-namespace'] === namespace)).toBe(true)
     const raw = (await admin.read(`${namespace}/kv/data/${name}`)) as { data: { data: { value: string } } }
     expect(raw.data.data.value).toBe('in-namespace')
-    expect(await rejection(makeStore({ mount: 'kv' }).getSecret(name))).toBeInstanceOf(UnknownSecretStoreError)
+    expect(await rejection(makeStore({ mount: 'kv' }).getSecret(name))).toBeInstanceOf(ConfigurationError)
   })
 })
 
