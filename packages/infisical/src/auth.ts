@@ -1,6 +1,7 @@
 import { InfisicalSDK } from '@infisical/sdk'
 import type { SecretStoreLogger } from '@secret-store/core'
-import { InfisicalAuthError, parseSdkError, type SdkFailure } from './errors.js'
+import { raceAbort } from '@secret-store/core/adapter'
+import { InfisicalCallError } from './errors.js'
 
 /** Renew when this share of the token's TTL has passed. */
 const RENEW_AT = 2 / 3
@@ -46,17 +47,6 @@ export function tokenTtlSeconds(token: string): number | undefined {
   }
 }
 
-/** Waits for `promise`, but no longer than `signal` allows. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise
-  if (signal.aborted) return Promise.reject(signal.reason)
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
-}
-
 export interface UniversalAuthSettings {
   siteUrl: string
   clientId: string
@@ -99,7 +89,7 @@ export class UniversalAuthSession implements TokenSource {
       if (now >= lease.renewAt && this.#refreshing === undefined) void this.#background()
       return lease.token
     }
-    return (await abortable(this.#refresh('login'), signal)).token
+    return (await raceAbort(this.#refresh('login'), signal)).token
   }
 
   async replace(rejected: string, signal: AbortSignal | undefined): Promise<string> {
@@ -107,7 +97,7 @@ export class UniversalAuthSession implements TokenSource {
     if (lease !== undefined && lease.token !== rejected && Date.now() < lease.expiresAt) return lease.token
     if (lease?.token === rejected) this.#lease = undefined
     this.#log('debug', 'infisical.token.rejected', 'Infisical rejected the access token, logging in again')
-    return (await abortable(this.#refresh('login'), signal)).token
+    return (await raceAbort(this.#refresh('login'), signal)).token
   }
 
   /** Stops the renewal timer. A login already under way finishes, and nothing is scheduled after it. */
@@ -130,12 +120,11 @@ export class UniversalAuthSession implements TokenSource {
       try {
         return this.#install(await this.#renew(current.token), 'renewed')
       } catch (err) {
-        const failure = parseSdkError((err as InfisicalAuthError).failure)
+        const { status } = err as InfisicalCallError
         // Refused (past the max TTL, or revoked): Infisical has deleted the token, so it is of no use any more.
-        const refused = failure.kind === 'answer' && (failure.status === 401 || failure.status === 403)
-        if (refused && this.#lease === current) this.#lease = undefined
+        if ((status === 401 || status === 403) && this.#lease === current) this.#lease = undefined
         this.#log('debug', 'infisical.token.renewal_failed', 'Infisical token renewal failed, logging in again', {
-          reason: reason(failure),
+          reason: reason(err),
         })
       }
     }
@@ -148,7 +137,7 @@ export class UniversalAuthSession implements TokenSource {
       const sdk = await new InfisicalSDK({ siteUrl }).auth().universalAuth.login({ clientId, clientSecret })
       return tokenOf(sdk)
     } catch (err) {
-      throw new InfisicalAuthError('login', err)
+      throw new InfisicalCallError('login', err)
     }
   }
 
@@ -161,7 +150,7 @@ export class UniversalAuthSession implements TokenSource {
         .universalAuth.renew()
       return tokenOf(sdk)
     } catch (err) {
-      throw new InfisicalAuthError('renewal', err)
+      throw new InfisicalCallError('renewal', err)
     }
   }
 
@@ -191,7 +180,7 @@ export class UniversalAuthSession implements TokenSource {
       const lease = this.#lease
       const retry = lease !== undefined && Date.now() + delayMs < lease.expiresAt
       this.#log('warn', 'infisical.token.refresh_failed', 'Infisical token refresh failed', {
-        reason: reason(parseSdkError((err as InfisicalAuthError).failure)),
+        reason: reason(err),
         retryInMs: retry ? delayMs : undefined,
       })
       // Without a usable token the next request logs in itself.
@@ -229,6 +218,7 @@ function tokenOf(sdk: InfisicalSDK): string {
 }
 
 /** A status or a failure kind for log lines, never a message (the SDK's quotes URLs). */
-function reason(failure: SdkFailure): string {
-  return failure.kind === 'answer' ? `status ${failure.status}` : failure.kind
+function reason(error: unknown): string {
+  if (!(error instanceof InfisicalCallError)) return 'other'
+  return error.status === undefined ? error.kind : `status ${error.status}`
 }

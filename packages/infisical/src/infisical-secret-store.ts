@@ -1,9 +1,11 @@
+import { InfisicalSDK, SecretType } from '@infisical/sdk'
 import { type SecretOperation, SecretStoreBaseClass, type SecretStoreError } from '@secret-store/core'
-import { mapWithConcurrency, splitStoreOptions } from '@secret-store/core/adapter'
+import { mapWithConcurrency, raceAbort, splitStoreOptions } from '@secret-store/core/adapter'
 import { staticToken, type TokenSource, UniversalAuthSession } from './auth.js'
 import {
+  foreignAnswer,
   HiddenValueError,
-  InfisicalHttpError,
+  InfisicalCallError,
   isFolderMissing,
   isInfisicalStatus,
   isMissing,
@@ -11,7 +13,6 @@ import {
   mapInfisicalError,
   TrimmedValueError,
 } from './errors.js'
-import { type ApiCall, FOLDER_ROUTE, LIST_ROUTE, secretRoute, send } from './http.js'
 import { type InfisicalSecretLocation, infisicalSecretName, locate } from './names.js'
 import { resolveOptions, STORE_NAME } from './options.js'
 import type { InfisicalSecretStoreOptions, InfisicalStoreSettings } from './types.js'
@@ -21,7 +22,7 @@ const KNOWN_NAMES = 10_000
 /** Update, create, folder, create, update: enough for a write that races another writer once. */
 const MAX_WRITE_STEPS = 5
 
-type WriteStep = 'update' | 'create' | 'folder'
+type SdkCall<T> = (sdk: InfisicalSDK) => Promise<T>
 
 /** What Infisical stores for a value: trimmed, but one final newline is kept (its `secretValue` schema). */
 const storedAs = (value: string) => (value.at(-1) === '\n' ? `${value.trim()}\n` : value.trim())
@@ -29,21 +30,19 @@ const storedAs = (value: string) => (value.at(-1) === '\n' ? `${value.trim()}\n`
 const asRecord = (value: unknown): Record<string, unknown> | undefined =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
 
-/** A success whose body lacks what Infisical sends: not an answer to trust (read as unavailable). */
-const foreign = (reason: string) => new InfisicalHttpError(200, new Headers(), undefined, reason)
+const ignore = () => {}
 
 /**
  * A secret store on Infisical, for one project environment and folder (`secretPath`), as a machine
- * identity with universal auth (login, renewal and re-login through `@infisical/sdk`) or with a given
- * access token.
+ * identity with universal auth (login, renewal and re-login) or with a given access token.
  *
- * Secret requests go to Infisical's v3 raw routes with the global `fetch`, one request per attempt under
- * the store's deadline and abort signal: the SDK's fixed retries (five tries, 1 to 8 s apart, 10 s each)
- * would multiply with the store's and outlast its timeout. One name is one `GET`; several cold names in
- * one folder are one list request from `listThreshold` names up. Writes update, or create on Infisical's
- * 404 (creating missing folders), in one request when the store already knows which. Names are
- * Infisical keys, `/` separates folders, and `tenant:<tenant>:<name>` lives in the folder
- * `tenant/<tenant>` (see `infisicalSecretName`).
+ * Every request goes through one `@infisical/sdk` instance per store, which holds the current access token.
+ * The SDK retries network errors and 429 itself (five tries, 1 to 8 s apart, 10 s each) and takes no abort
+ * signal: the store stops waiting when the attempt's signal aborts, so core's deadline and retries hold, and
+ * the next write to a secret waits for one the SDK may still be sending. One name is one `getSecret`;
+ * `listThreshold` cold names in one folder are one `listSecrets`. Writes update, or create on Infisical's
+ * 404 (creating missing folders), in one request when the store knows which. `/` separates folders, and
+ * `tenant:<tenant>:<name>` lives in the folder `tenant/<tenant>` (see `infisicalSecretName`).
  *
  * @example
  * const secretStore = new InfisicalSecretStore({
@@ -55,8 +54,13 @@ const foreign = (reason: string) => new InfisicalHttpError(200, new Headers(), u
 export class InfisicalSecretStore extends SecretStoreBaseClass<Record<string, never>> {
   readonly #settings: InfisicalStoreSettings
   readonly #auth: TokenSource
+  /** The SDK instance of the secret and folder calls, and the access token it holds. */
+  readonly #sdk: InfisicalSDK
+  #sdkToken: string | undefined
   /** Whether a name existed when the store last saw it (reads, writes, removes), least recently seen first. */
   readonly #known = new Map<string, boolean>()
+  /** The last SDK write call per name, until it settles: its caller may have stopped waiting, the SDK not. */
+  readonly #writing = new Map<string, Promise<void>>()
 
   constructor(options: InfisicalSecretStoreOptions) {
     const { base, own } = splitStoreOptions(options ?? ({} as InfisicalSecretStoreOptions))
@@ -64,6 +68,7 @@ export class InfisicalSecretStore extends SecretStoreBaseClass<Record<string, ne
     // The settings and credentials stay in private fields, never in the base config.
     super(STORE_NAME, { ...base, config: {} })
     this.#settings = settings
+    this.#sdk = new InfisicalSDK({ siteUrl: settings.siteUrl })
     this.#auth =
       'accessToken' in credentials
         ? staticToken(credentials.accessToken)
@@ -91,9 +96,8 @@ export class InfisicalSecretStore extends SecretStoreBaseClass<Record<string, ne
     const byFolder = new Map<string, string[]>()
     for (const name of names) {
       const { secretPath } = this.#locate(name)
-      const group = byFolder.get(secretPath) ?? []
-      group.push(name)
-      byFolder.set(secretPath, group)
+      if (byFolder.has(secretPath)) byFolder.get(secretPath)?.push(name)
+      else byFolder.set(secretPath, [name])
     }
     const found = new Map<string, string | undefined>()
     const jobs: Array<() => Promise<void>> = []
@@ -118,8 +122,8 @@ export class InfisicalSecretStore extends SecretStoreBaseClass<Record<string, ne
   protected async setSecretImpl(name: string, value: string): Promise<void> {
     if (storedAs(value) !== value) throw new TrimmedValueError()
     const { secretPath, secretKey } = this.#locate(name)
-    const body = { ...this.#target(secretPath), secretValue: value }
-    let step: WriteStep = this.#known.get(name) === false ? 'create' : 'update'
+    const target = { ...this.#target(secretPath), secretValue: value }
+    let step: 'update' | 'create' | 'folder' = this.#known.get(name) === false ? 'create' : 'update'
     let folderMade = false
     for (let attempt = 1; ; attempt++) {
       try {
@@ -129,7 +133,8 @@ export class InfisicalSecretStore extends SecretStoreBaseClass<Record<string, ne
           step = 'create'
           continue
         }
-        await this.#call({ method: step === 'update' ? 'PATCH' : 'POST', path: secretRoute(secretKey), body })
+        const method = step === 'update' ? 'updateSecret' : 'createSecret'
+        await this.#write(name, (sdk) => sdk.secrets()[method](secretKey, target))
         this.#learn(name, true)
         return
       } catch (err) {
@@ -151,7 +156,7 @@ export class InfisicalSecretStore extends SecretStoreBaseClass<Record<string, ne
   protected async removeSecretImpl(name: string): Promise<void> {
     const { secretPath, secretKey } = this.#locate(name)
     try {
-      await this.#call({ method: 'DELETE', path: secretRoute(secretKey), body: this.#target(secretPath) })
+      await this.#write(name, (sdk) => sdk.secrets().deleteSecret(secretKey, this.#target(secretPath)))
     } catch (err) {
       if (!isMissing(err)) throw err
     }
@@ -173,32 +178,35 @@ export class InfisicalSecretStore extends SecretStoreBaseClass<Record<string, ne
 
   async #readOne(name: string): Promise<string | undefined> {
     const { secretPath, secretKey } = this.#locate(name)
-    let body: Record<string, unknown>
+    let secret: unknown
     try {
-      body = await this.#call({ method: 'GET', path: secretRoute(secretKey), query: this.#query(secretPath) })
+      secret = await this.#call((sdk) =>
+        sdk.secrets().getSecret({ ...this.#read(secretPath), secretName: secretKey, type: SecretType.Shared }),
+      )
     } catch (err) {
       if (!isMissing(err)) throw err
       this.#learn(name, false)
       return undefined
     }
-    const secret = asRecord(body.secret)
-    if (secret === undefined) throw foreign('no secret in the answer')
-    return this.#valueOf(name, secret)
+    // The SDK answers the body's `secret`: absent when the body was not Infisical's.
+    const found = asRecord(secret)
+    if (found === undefined) throw foreignAnswer()
+    return this.#valueOf(name, found)
   }
 
-  /** The folder's secrets by key; an empty map for a folder that does not exist. */
+  /** The folder's secrets by key (not recursive, imports left out); an empty map for a folder that does not exist. */
   async #list(secretPath: string): Promise<Map<string, Record<string, unknown>>> {
-    let body: Record<string, unknown>
+    let answer: unknown
     try {
-      const query = { ...this.#query(secretPath), recursive: 'false' }
-      body = await this.#call({ method: 'GET', path: LIST_ROUTE, query })
+      answer = await this.#call((sdk) => sdk.secrets().listSecrets({ ...this.#read(secretPath), recursive: false }))
     } catch (err) {
       if (isMissing(err)) return new Map()
       throw err
     }
-    if (!Array.isArray(body.secrets)) throw foreign('no secrets list in the answer')
+    const secrets = asRecord(answer)?.secrets
+    if (!Array.isArray(secrets)) throw foreignAnswer()
     const byKey = new Map<string, Record<string, unknown>>()
-    for (const entry of body.secrets) {
+    for (const entry of secrets) {
       const secret = asRecord(entry)
       if (typeof secret?.secretKey === 'string' && secret.type !== 'personal') byKey.set(secret.secretKey, secret)
     }
@@ -210,7 +218,7 @@ export class InfisicalSecretStore extends SecretStoreBaseClass<Record<string, ne
     this.#learn(name, secret !== undefined)
     if (secret === undefined) return undefined
     if (secret.secretValueHidden === true) throw new HiddenValueError()
-    if (typeof secret.secretValue !== 'string') throw foreign('the secret has no value')
+    if (typeof secret.secretValue !== 'string') throw foreignAnswer()
     return secret.secretValue
   }
 
@@ -218,43 +226,65 @@ export class InfisicalSecretStore extends SecretStoreBaseClass<Record<string, ne
   async #makeFolder(secretPath: string): Promise<void> {
     const cut = secretPath.lastIndexOf('/')
     const folder = { name: secretPath.slice(cut + 1), path: secretPath.slice(0, cut) || '/' }
-    const { workspaceId, environment } = this.#target(secretPath)
-    await this.#call({ method: 'POST', path: FOLDER_ROUTE, body: { workspaceId, environment, ...folder } })
+    const { projectId, environment } = this.#settings
+    const made = await this.#call((sdk) => sdk.folders().create({ projectId, environment, ...folder }))
+    if (asRecord(made) === undefined) throw foreignAnswer()
     this.logger.debug({ store: this.name, operation: 'set', event: 'infisical.folder.created' }, 'folder created')
   }
 
-  /** One request with the current token; after Infisical rejected the token, one new login and one retry. */
-  async #call(call: ApiCall): Promise<Record<string, unknown>> {
+  /** A write to the secret `name`, which Infisical answers with the secret. */
+  async #write(name: string, call: SdkCall<unknown>): Promise<void> {
+    const answer = await this.#call(call, name)
+    if (asRecord(asRecord(answer)?.secret) === undefined) throw foreignAnswer()
+  }
+
+  /**
+   * One SDK call with the current token, waited for as long as the attempt's signal allows; after Infisical
+   * rejected the token, one new login and one retry. A write (`writing` names its secret) first waits for
+   * the last write to that secret that the SDK may still be sending, so an abandoned write cannot land
+   * after a later one.
+   */
+  async #call<T>(call: SdkCall<T>, writing?: string): Promise<T> {
     const signal = this.abortSignal
-    const { siteUrl } = this.#settings
+    const earlier = writing === undefined ? undefined : this.#writing.get(writing)
+    if (earlier !== undefined) await raceAbort(earlier, signal)
     const token = await this.#auth.token(signal)
     try {
-      return await send(siteUrl, call, token, signal)
+      return await this.#send(call, token, signal, writing)
     } catch (err) {
       if (!isRejectedToken(err)) throw err
       const fresh = await this.#auth.replace(token, signal)
       if (fresh === undefined) throw err
-      return send(siteUrl, call, fresh, signal)
+      return this.#send(call, fresh, signal, writing)
     }
   }
 
-  /** The query of both read routes (they spell the imports flag alike on the server: `include_imports`). */
-  #query(secretPath: string): Record<string, string> {
-    const { projectId, environment, expandSecretReferences } = this.#settings
-    return {
-      workspaceId: projectId,
-      environment,
-      secretPath,
-      type: 'shared',
-      expandSecretReferences: String(expandSecretReferences),
-      include_imports: 'false',
-      viewSecretValue: 'true',
+  #send<T>(call: SdkCall<T>, token: string, signal: AbortSignal | undefined, writing?: string): Promise<T> {
+    // The SDK copies its headers when a call starts, so setting the token right before it is safe under concurrency.
+    if (token !== this.#sdkToken) {
+      this.#sdk.auth().accessToken(token)
+      this.#sdkToken = token
     }
+    const sent = call(this.#sdk).catch((err: unknown) => {
+      throw new InfisicalCallError('request', err)
+    })
+    if (writing !== undefined) {
+      const settled = sent.then(ignore, ignore)
+      this.#writing.set(writing, settled)
+      void settled.then(() => this.#writing.get(writing) === settled && this.#writing.delete(writing))
+    }
+    return raceAbort(sent, signal)
+  }
+
+  /** What both reads send: the project, environment and folder, references as configured, imports left out. */
+  #read(secretPath: string) {
+    const { projectId, environment, expandSecretReferences } = this.#settings
+    return { projectId, environment, secretPath, expandSecretReferences, includeImports: false, viewSecretValue: true }
   }
 
   #target(secretPath: string) {
     const { projectId, environment } = this.#settings
-    return { workspaceId: projectId, environment, secretPath, type: 'shared' }
+    return { projectId, environment, secretPath, type: SecretType.Shared }
   }
 
   #locate(name: string): InfisicalSecretLocation {

@@ -1,4 +1,10 @@
-import { type BackendName, InvalidSecretNameError, printableName, secretNameProblem } from '@secret-store/core'
+import {
+  type BackendName,
+  ConfigurationError,
+  InvalidSecretNameError,
+  printableName,
+  secretNameProblem,
+} from '@secret-store/core'
 import { parseTenantName } from '@secret-store/core/adapter'
 
 const STORE_NAME = 'InfisicalSecretStore'
@@ -84,15 +90,16 @@ export function infisicalSecretLocation(name: string, secretPath = '/'): Infisic
 
 /**
  * Checks a folder path option and writes it as Infisical does (`app/db/` → `/app/db`). Throws a
- * `TypeError` naming the option when a segment is not a folder name.
+ * `ConfigurationError` naming the option when a segment is not a folder name.
  */
 export function normalizeSecretPath(value: unknown, option = 'secretPath'): string {
-  if (typeof value !== 'string') throw new TypeError(`${STORE_NAME}: ${option} must be a string`)
+  const fail = (reason: string) => new ConfigurationError(reason, { store: STORE_NAME })
+  if (typeof value !== 'string') throw fail(`${option} must be a string`)
   const trimmed = value.replace(/^\/+|\/+$/g, '')
   if (trimmed === '') return '/'
   if (!trimmed.split('/').every((folder) => FOLDER_NAME.test(folder))) {
-    throw new TypeError(
-      `${STORE_NAME}: invalid ${option} "${printableName(value)}": folders are letters, digits, '-' and '_' separated by single '/'`,
+    throw fail(
+      `invalid ${option} "${printableName(value)}": folders are letters, digits, '-' and '_' separated by single '/'`,
     )
   }
   return `/${trimmed}`

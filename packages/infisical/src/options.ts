@@ -1,4 +1,5 @@
-import type { SplitStoreOptions } from '@secret-store/core/adapter'
+import { ConfigurationError } from '@secret-store/core'
+import { checkOptionKeys, optionKeys, type SplitStoreOptions } from '@secret-store/core/adapter'
 import { normalizeSecretPath } from './names.js'
 import type { InfisicalSecretStoreOptions, InfisicalStoreSettings, InfisicalUniversalAuth } from './types.js'
 
@@ -16,11 +17,31 @@ export interface ResolvedOptions {
 
 const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value.trim() !== ''
 
+/** Every option of the store besides the shared ones; the list fails to compile when the types gain one. */
+const OPTION_KEYS = optionKeys<InfisicalOnlyOptions>()([
+  'projectId',
+  'environment',
+  'secretPath',
+  'siteUrl',
+  'expandSecretReferences',
+  'listThreshold',
+  'universalAuth',
+  'accessToken',
+])
+
+/** What PURISTA's `@purista/infisical-secret-store` users pass instead, and what to pass now. */
+const SERVICE_TOKEN_REFUSED =
+  'Infisical service tokens (bearerToken, the option of @purista/infisical-secret-store) are deprecated by Infisical and not supported. ' +
+  'Use a machine identity with universal auth: new InfisicalSecretStore({ projectId, environment, universalAuth: { clientId, clientSecret } }) ' +
+  "(siteUrl for a self-hosted Infisical), or pass an identity's access token as accessToken"
+
 /** Checks the options (also for callers without types) and splits off the credentials. */
 export function resolveOptions(own: InfisicalOnlyOptions): ResolvedOptions {
   const fail = (message: string): never => {
-    throw new TypeError(`${STORE_NAME}: ${message}`)
+    throw new ConfigurationError(message, { store: STORE_NAME })
   }
+  if ((own as Record<string, unknown>).bearerToken !== undefined) fail(SERVICE_TOKEN_REFUSED)
+  checkOptionKeys(STORE_NAME, own, OPTION_KEYS)
   const { universalAuth, accessToken } = own
   if ((universalAuth === undefined) === (accessToken === undefined))
     fail('pass exactly one of universalAuth or accessToken')

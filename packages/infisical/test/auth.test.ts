@@ -170,7 +170,7 @@ describe('universal auth', () => {
     fake.failNext({ status: 401, route: ROUTES.get, times: 3 })
     const error = await secretStoreRejection(store.getSecret('A'))
     expect(error).toBeInstanceOf(AccessDeniedError)
-    expect(error.message).toContain('401 UnauthorizedError')
+    expect(error.message).toContain('Infisical answered 401 (the access token was rejected)')
     expect([fake.count(ROUTES.get), fake.count(ROUTES.login)]).toEqual([2, 1])
   })
 

@@ -1,8 +1,13 @@
 import { InfisicalSDK } from '@infisical/sdk'
-import { rejectionOf } from '@secret-store/testkit'
+import { type Fault, rejectionOf, startFaultProxy } from '@secret-store/testkit'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { type InfisicalFake, ROUTES, startInfisicalFake } from './support/infisical-fake.js'
-import { SDK_ERROR_MESSAGES, SDK_FIXTURE_SITE_URL, SDK_REQUEST_ERROR_PATTERN } from './support/sdk-error-messages.js'
+import {
+  SDK_ERROR_MESSAGES,
+  SDK_FIXTURE_SITE_URL,
+  SDK_REQUEST_ERROR_PATTERN,
+  type SdkErrorCase,
+} from './support/sdk-error-messages.js'
 import { fastSdkTimers } from './support/sdk-timers.js'
 
 // The fake itself, driven only through the official SDK, against the Infisical behaviour the adapter relies on.
@@ -24,8 +29,8 @@ afterAll(async () => {
   await fake.stop()
 })
 
-const sdkFor = (token?: string) => {
-  const sdk = new InfisicalSDK({ siteUrl: fake.siteUrl })
+const sdkFor = (token?: string, siteUrl = fake.siteUrl) => {
+  const sdk = new InfisicalSDK({ siteUrl })
   return token === undefined ? sdk : sdk.auth().accessToken(token)
 }
 const login = () => sdkFor().auth().universalAuth.login(fake.machineIdentity)
@@ -477,6 +482,52 @@ describe('errors, with the messages the SDK throws (saved in support/sdk-error-m
     } finally {
       timers.restore()
     }
+  })
+
+  it("answers that are not Infisical's: what the SDK makes of a proxy's, a gateway's or a wrong siteUrl's", async () => {
+    fake.put('dev', '/', 'A', '1')
+    const token = (await login()).auth().getAccessToken() as string
+    const proxy = await startFaultProxy({ target: fake.siteUrl })
+    try {
+      const viaProxy = sdkFor(token, proxy.url)
+      const get = () => viaProxy.secrets().getSecret({ ...at(), secretName: 'A' })
+      const html = (status: number): Fault => ({
+        kind: 'status',
+        status,
+        body: `<html>${status}</html>`,
+        headers: { 'content-type': 'text/html' },
+      })
+      const cases: Array<[Fault, SdkErrorCase]> = [
+        [html(404), 'htmlNotFound'],
+        [html(403), 'htmlForbidden'],
+        [html(502), 'badGateway'],
+        [{ kind: 'status', status: 500 }, 'emptyServerError'],
+        [{ kind: 'status', status: 200, body: '' }, 'emptySecretAnswer'],
+        [{ kind: 'cut' }, 'cutOff'],
+      ]
+      for (const [fault, label] of cases) {
+        proxy.inject(fault, { times: 1 })
+        expect(await failure(get()), label).toEqual({ name: 'InfisicalSDKError', message: SDK_ERROR_MESSAGES[label] })
+      }
+      proxy.inject({ kind: 'status', status: 200, body: '' }, { times: 1 })
+      const folder = { projectId: fake.projectId, environment: 'dev', name: 'x', path: '/' }
+      expect(await messageOf(viaProxy.folders().create(folder))).toBe(SDK_ERROR_MESSAGES.emptyFolderAnswer)
+      // A garbled or foreign 200 is no error at all: getSecret answers the body's `secret`, here none.
+      for (const body of ['{"secret":{"secretKey":"A","secr', '{}', '[]', '<html>login</html>']) {
+        proxy.inject({ kind: 'status', status: 200, body }, { times: 1 })
+        expect(await get(), body).toBeUndefined()
+      }
+      // None of these were retried: the SDK retries only network errors, its own timeout and 429.
+      expect(proxy.stats.requests).toBe(cases.length + 1 + 4)
+    } finally {
+      await proxy.close()
+    }
+    // A siteUrl with a path the server does not serve: its route-not-found JSON reads like Infisical's 404s.
+    const nested = sdkFor(token, `${fake.siteUrl}/nested`)
+    expect(await failure(nested.secrets().getSecret({ ...at(), secretName: 'A' }))).toEqual({
+      name: 'InfisicalSDKRequestError',
+      message: SDK_ERROR_MESSAGES.routeNotFound,
+    })
   })
 
   it('request-error messages split into URL, method, status and message, odd names included', async () => {

@@ -1,10 +1,10 @@
 import { inspect } from 'node:util'
 import {
   AccessDeniedError,
+  ConfigurationError,
   InvalidSecretValueError,
   type SecretStoreError,
   UnavailableError,
-  UnknownSecretStoreError,
 } from '@secret-store/core'
 import { type FaultProxy, freeLoopbackPort, secretStoreRejection, startFaultProxy } from '@secret-store/testkit'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -56,20 +56,41 @@ function makeStore(overrides: Overrides = {}): InfisicalSecretStore {
 const secretRequests = () =>
   fake.requests.filter((r) => r.route !== ROUTES.login).map((r) => `${r.route ?? r.path} ${r.status}`)
 
+/**
+ * Runs a test that abandons SDK calls on a fake and proxy of its own, stopped at its end: the SDK keeps
+ * retrying an abandoned call for seconds, and its late requests must not land in a later test's fake.
+ */
+async function isolated(test: (own: InfisicalFake, ownProxy: FaultProxy) => Promise<void>): Promise<void> {
+  const own = await startInfisicalFake()
+  const ownProxy = await startFaultProxy({ target: own.siteUrl, isRead: isSecretRead })
+  try {
+    await test(own, ownProxy)
+  } finally {
+    await ownProxy.close()
+    await own.stop()
+  }
+}
+
+const storeOn = (own: InfisicalFake, siteUrl: string, overrides: Overrides) =>
+  makeStore({ siteUrl, projectId: own.projectId, universalAuth: own.machineIdentity, ...overrides } as Overrides)
+
 describe('reads', () => {
-  it('read one name with one GET, spelled as the server reads it, expanding references unless told not to', async () => {
+  it('read one name with one GET, as the SDK spells it, expanding references unless told not to', async () => {
     fake.put('dev', '/', 'HOST', 'db.local')
     // biome-ignore lint/suspicious/noTemplateCurlyInString: Infisical's reference syntax
     fake.put('dev', '/', 'URL', 'pg://${HOST}')
     expect(await makeStore().getSecret('URL')).toEqual({ URL: 'pg://db.local' })
     expect(secretRequests()).toEqual([`${ROUTES.get} 200`])
+    // The SDK also sends `secretName` and `includeImports`, which the server ignores (it reads `include_imports`,
+    // false unless sent): imports are not followed either way.
     expect(fake.requests.at(-1)?.query).toEqual({
+      secretName: 'URL',
       workspaceId: fake.projectId,
       environment: 'dev',
       secretPath: '/',
       type: 'shared',
       expandSecretReferences: 'true',
-      include_imports: 'false',
+      includeImports: 'false',
       viewSecretValue: 'true',
     })
     // biome-ignore lint/suspicious/noTemplateCurlyInString: Infisical's reference syntax
@@ -199,8 +220,10 @@ describe('reads', () => {
 
   it('report an unknown project as a misconfiguration, not as missing', async () => {
     const error = await secretStoreRejection(makeStore({ projectId: 'no-such-project' }).getSecret('A'))
-    expect(error).toBeInstanceOf(UnknownSecretStoreError)
-    expect(error.message).toBe('secret store error: Infisical answered 404 NotFound; check projectId and environment')
+    expect(error).toBeInstanceOf(ConfigurationError)
+    expect(error.message).toBe(
+      'secret store "InfisicalSecretStore" is misconfigured: Infisical answered 404; check projectId and environment',
+    )
   })
 })
 
@@ -307,31 +330,38 @@ describe('writes', () => {
     fake.configure({ denied: ['edit', 'createFolder'] })
     const denied = await secretStoreRejection(store.setSecret('A', 'v2'))
     expect(denied).toBeInstanceOf(AccessDeniedError)
-    expect(denied.message).toBe('access denied to "A": Infisical answered 403 PermissionDenied')
+    expect(denied.message).toBe('access denied to "A": Infisical answered 403 (permission denied)')
     expect(await secretStoreRejection(store.setSecret('new/B', 'v'))).toBeInstanceOf(AccessDeniedError)
     expect(fake.count(ROUTES.login)).toBe(1)
     fake.configure({ denied: [] })
     const nowhere = await secretStoreRejection(makeStore({ environment: 'qa' }).setSecret('app/B', 'v'))
-    expect(nowhere).toBeInstanceOf(UnknownSecretStoreError)
+    expect(nowhere).toBeInstanceOf(ConfigurationError)
     expect(fake.get('dev', '/', 'A')?.value).toBe('v1')
   })
 })
 
 describe('deadlines and retries', () => {
-  it("give a dead server's typed error within the store's timeout, although the SDK retries the login for 15 s", async () => {
+  it("give a dead server's typed error within the store's timeout, although the SDK retries for 15 s", async () => {
     const port = await freeLoopbackPort()
-    const store = makeStore({ siteUrl: `http://127.0.0.1:${port}`, timeoutMs: 1_500, attemptTimeoutMs: 500 })
-    const started = Date.now()
-    const error = await secretStoreRejection(store.getSecret('A'))
-    const elapsed = Date.now() - started
-    expect(error).toBeInstanceOf(UnavailableError)
-    expect(error.retryable).toBe(true)
-    expect(elapsed).toBeLessThan(2_000)
-    // With an access token there is no login: the refused connection is reported at once, by its code.
-    const direct = makeStore({ siteUrl: `http://127.0.0.1:${port}`, accessToken: 'token', retry: false })
-    const refused = await secretStoreRejection(direct.getSecret('A'))
-    expect(refused).toBeInstanceOf(UnavailableError)
-    expect(refused.message).toContain('ECONNREFUSED')
+    const deadline = { timeoutMs: 1_500, attemptTimeoutMs: 500 }
+    // Universal auth: the SDK retries the login; with an access token: the SDK retries the secret request.
+    for (const overrides of [{}, { accessToken: 'token' }]) {
+      const store = makeStore({ siteUrl: `http://127.0.0.1:${port}`, ...deadline, ...overrides })
+      const calls = [
+        // A read is retried by the store until its deadline; writes get one attempt.
+        { call: () => store.getSecret('A'), within: deadline.timeoutMs },
+        { call: () => store.setSecret('A', 'v'), within: deadline.attemptTimeoutMs },
+        // Held behind the abandoned write to the same secret, which the SDK still retries.
+        { call: () => store.removeSecret('A'), within: deadline.attemptTimeoutMs },
+      ]
+      for (const { call, within } of calls) {
+        const started = Date.now()
+        const error = await secretStoreRejection(call())
+        expect(Date.now() - started).toBeLessThan(within + 400)
+        expect(error).toBeInstanceOf(UnavailableError)
+        expect(error.retryable).toBe(true)
+      }
+    }
   })
 
   it('share one login among every caller while Infisical does not answer it', async () => {
@@ -359,38 +389,77 @@ describe('deadlines and retries', () => {
     }
   })
 
-  it("leave retries to the store's policy: a 429 is tried once when Retry-After outlasts the deadline", async () => {
+  it("bound the SDK's own retries of a 429 by the attempt; its Retry-After is lost", () =>
+    isolated(async (own) => {
+      own.put('dev', '/', 'A', 'v1')
+      const store = storeOn(own, own.siteUrl, { timeoutMs: 2_000, attemptTimeoutMs: 2_000, retry: false })
+      await store.getSecret('A')
+      own.clearLog()
+      own.failNext({ status: 429, route: ROUTES.get, times: 10 })
+      const started = Date.now()
+      const error = (await secretStoreRejection(store.getSecret('A'))) as UnavailableError
+      expect(error).toBeInstanceOf(UnavailableError)
+      expect(error.retryable).toBe(true)
+      expect(error.retryAfterMs).toBeUndefined()
+      expect(Date.now() - started).toBeLessThan(2_000 + 500)
+      // The SDK's first try and its retry after about 1 s; the next one (about 2 s later) is past the attempt.
+      expect(own.count(ROUTES.get)).toBe(2)
+    }))
+
+  it("give up a throttled read once the SDK has, and retry it by the store's policy", async () => {
     fake.put('dev', '/', 'A', 'v1')
-    const store = makeStore()
+    const store = makeStore({ retry: { attempts: 2, baseDelayMs: 0 } })
     await store.getSecret('A')
-    fake.clearLog()
-    fake.failNext({ status: 429, route: ROUTES.get, times: 10 })
-    const error = (await secretStoreRejection(store.getSecret('A'))) as UnavailableError
-    expect(error).toBeInstanceOf(UnavailableError)
-    expect(error.retryAfterMs).toBe(60_000)
-    expect(fake.count(ROUTES.get)).toBe(1)
+    const timers = fastSdkTimers()
+    try {
+      fake.clearLog()
+      fake.failNext({ status: 429, route: ROUTES.get, times: 10 })
+      const error = (await secretStoreRejection(store.getSecret('A'))) as UnavailableError
+      expect(error).toBeInstanceOf(UnavailableError)
+      expect(error.message).toContain('Infisical answered 429')
+      // Five requests per store attempt: the SDK's retries multiply with the store's.
+      expect(fake.count(ROUTES.get)).toBe(10)
+    } finally {
+      timers.restore()
+    }
   })
 
-  it("retry a read by the store's policy, honouring a short Retry-After", async () => {
+  it("retry a read by the store's policy when the SDK does not (a 503)", async () => {
     fake.put('dev', '/', 'A', 'v1')
     const store = makeStore({ retry: { attempts: 3, baseDelayMs: 0 } })
     await store.getSecret('A')
     fake.clearLog()
-    fake.failNext({ status: 429, route: ROUTES.get, times: 2, headers: { 'retry-after': '0' } })
+    fake.failNext({ status: 503, route: ROUTES.get, times: 2 })
     expect(await store.getSecret('A')).toEqual({ A: 'v1' })
-    expect(secretRequests()).toEqual([`${ROUTES.get} 429`, `${ROUTES.get} 429`, `${ROUTES.get} 200`])
+    expect(secretRequests()).toEqual([`${ROUTES.get} 503`, `${ROUTES.get} 503`, `${ROUTES.get} 200`])
   })
 
-  it('abort a request that outlasts the attempt timeout', async () => {
-    fake.put('dev', '/', 'A', 'v1')
-    const store = makeStore({ siteUrl: proxy.url, attemptTimeoutMs: 300, timeoutMs: 1_000, retry: false })
-    await store.getSecret('A')
-    proxy.inject({ kind: 'blackhole' }, { match: isSecretRead })
-    const started = Date.now()
-    const error = await secretStoreRejection(store.getSecret('A'))
-    expect(error).toBeInstanceOf(UnavailableError)
-    expect(Date.now() - started).toBeLessThan(900)
-  })
+  it('wait, for the next write to a secret, until the SDK has given up an abandoned one', () =>
+    isolated(async (own, ownProxy) => {
+      const store = storeOn(own, ownProxy.url, { timeoutMs: 600, attemptTimeoutMs: 300 })
+      await store.setSecret('A', 'v1')
+      own.clearLog()
+      // The update hangs: its caller stops at 300 ms, the SDK's request waits for its own 10 s timeout.
+      ownProxy.inject({ kind: 'blackhole' }, { match: (r) => r.method === 'PATCH', times: 1 })
+      expect(await secretStoreRejection(store.setSecret('A', 'v2'))).toBeInstanceOf(UnavailableError)
+      expect(await secretStoreRejection(store.removeSecret('A'))).toBeInstanceOf(UnavailableError)
+      // The remove never went out while the abandoned update might still land; other names are not held up.
+      expect(own.count(ROUTES.delete)).toBe(0)
+      await store.setSecret('B', 'v')
+      expect(own.get('dev', '/', 'B')?.value).toBe('v')
+    }))
+
+  it('stop waiting for a request that outlasts the attempt timeout', () =>
+    isolated(async (own, ownProxy) => {
+      own.put('dev', '/', 'A', 'v1')
+      const store = storeOn(own, ownProxy.url, { attemptTimeoutMs: 300, timeoutMs: 1_000, retry: false })
+      await store.getSecret('A')
+      ownProxy.inject({ kind: 'blackhole' }, { match: isSecretRead })
+      const started = Date.now()
+      const error = await secretStoreRejection(store.getSecret('A'))
+      expect(error).toBeInstanceOf(UnavailableError)
+      expect(Date.now() - started).toBeLessThan(900)
+    }))
 
   it('map a throttled login, after the SDK gave up, as unavailable', async () => {
     const timers = fastSdkTimers()
@@ -398,7 +467,7 @@ describe('deadlines and retries', () => {
       fake.failNext({ status: 429, route: ROUTES.login, times: 5 })
       const error = await secretStoreRejection(makeStore({ retry: false }).getSecret('A'))
       expect(error).toBeInstanceOf(UnavailableError)
-      expect(error.message).toContain('answered the universal auth login with 429')
+      expect(error.message).toContain('Infisical (universal auth login) answered 429')
       expect(fake.count(ROUTES.login)).toBe(5)
     } finally {
       timers.restore()
@@ -423,10 +492,33 @@ describe('options', () => {
       [{ ...base(), expandSecretReferences: 'yes' }, /expandSecretReferences/],
       [{ ...base(), listThreshold: 1 }, /listThreshold/],
       [{ ...base(), listThreshold: 2.5 }, /listThreshold/],
+      [
+        { ...base(), secretPth: '/app' },
+        /unknown option "secretPth" \(did you mean "secretPath"\?\); accepted options: /,
+      ],
     ]
     for (const [options, message] of bad) {
       expect(() => new InfisicalSecretStore(options as InfisicalSecretStoreOptions), String(message)).toThrow(message)
+      expect(() => new InfisicalSecretStore(options as InfisicalSecretStoreOptions), String(message)).toThrow(
+        ConfigurationError,
+      )
     }
+  })
+
+  it("refuse PURISTA's service token (bearerToken) with the machine-identity options to use instead", () => {
+    // As `@purista/infisical-secret-store` is built: an HTTP client config with a service token.
+    const serviceToken = 'st.6f1c9e0b.4c7e-token-secret-part.0a1b2c3d4e5f'
+    const purista = { enableGet: true, bearerToken: serviceToken, baseUrl: 'https://app.infisical.com' }
+    let error: unknown
+    try {
+      new InfisicalSecretStore(purista as unknown as InfisicalSecretStoreOptions)
+    } catch (err) {
+      error = err
+    }
+    expect(error).toBeInstanceOf(ConfigurationError)
+    expect((error as Error).message).toContain('service tokens (bearerToken')
+    expect((error as Error).message).toContain('universalAuth: { clientId, clientSecret }')
+    expect(`${(error as Error).message}${JSON.stringify(error)}`).not.toContain(serviceToken)
   })
 
   it('keep the credentials out of every form of the store', async () => {

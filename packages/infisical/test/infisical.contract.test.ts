@@ -3,19 +3,46 @@ import { type FaultProxy, freeLoopbackPort, registerContractSuite, startFaultPro
 import { afterAll, beforeAll } from 'vitest'
 import { InfisicalSecretStore } from '../src/index.js'
 import { fakeBackdoor, isSecretRead, loggedInSdk } from './support/infisical.js'
-import { type InfisicalFake, startInfisicalFake } from './support/infisical-fake.js'
+import { type InfisicalFake, startInfisicalFake, untagged } from './support/infisical-fake.js'
 
 // One fake Infisical for every suite here. The stores reach it through a fault proxy that counts their
-// reads, and log in through the real @infisical/sdk; the back door goes direct.
+// reads, and log in and call it through the real @infisical/sdk; the back door goes direct. The SDK retries
+// a reset connection or a 429 by itself (1, 2, 4, 8 s apart): under those faults a call ends at the store's
+// attempt timeout, not at once, and the SDK drops Retry-After.
 let fake: InfisicalFake
 let proxy: FaultProxy
 let closedPort: number
 let doorSdk: InfisicalSDK
 let accessToken: string
 
+/**
+ * Each store reaches the proxy below a path of its own (`/store-<n>`), and only reads of stores not yet
+ * destroyed count: a call the store gave up on goes on retrying inside the SDK for up to about a minute,
+ * and must not be counted as a read of a later test.
+ */
+let storeCount = 0
+const liveStores = new Set<string>()
+const tagOf = (path: string) => /^\/(store-\d+)\//.exec(path)?.[1]
+const isRead = (request: { method: string; path: string }) => isSecretRead({ ...request, path: untagged(request.path) })
+const isCountedRead = (request: { method: string; path: string }) =>
+  isRead(request) && liveStores.has(tagOf(request.path) ?? '')
+
+/** A store of the suite, reaching the proxy at its own path; destroying it stops its reads from counting. */
+function tagged(create: (siteUrl: string) => InfisicalSecretStore): InfisicalSecretStore {
+  const tag = `store-${++storeCount}`
+  liveStores.add(tag)
+  const store = create(`${proxy.url}/${tag}`)
+  const destroy = store.destroy.bind(store)
+  store.destroy = async () => {
+    liveStores.delete(tag)
+    await destroy()
+  }
+  return store
+}
+
 beforeAll(async () => {
   fake = await startInfisicalFake()
-  proxy = await startFaultProxy({ target: fake.siteUrl, isRead: isSecretRead })
+  proxy = await startFaultProxy({ target: fake.siteUrl, isRead: isCountedRead })
   closedPort = await freeLoopbackPort()
   doorSdk = await loggedInSdk(fake)
   accessToken = (await loggedInSdk(fake)).auth().getAccessToken() as string
@@ -62,7 +89,7 @@ const names = {
 
 const shared = {
   faults: () => proxy,
-  faultTargets: { isRead: isSecretRead },
+  faultTargets: { isRead },
   credentials: () => [fake.machineIdentity.clientSecret, fake.machineIdentity.clientId, accessToken],
   names,
 }
@@ -71,14 +98,17 @@ registerContractSuite({
   ...shared,
   name: 'InfisicalSecretStore with universal auth',
   createStore: (options) =>
-    new InfisicalSecretStore({
-      ...options,
-      siteUrl: proxy.url,
-      projectId: fake.projectId,
-      environment: 'dev',
-      universalAuth: fake.machineIdentity,
-    }),
-  // However long the SDK keeps retrying the login, the store's deadline ends the wait.
+    tagged(
+      (siteUrl) =>
+        new InfisicalSecretStore({
+          ...options,
+          siteUrl,
+          projectId: fake.projectId,
+          environment: 'dev',
+          universalAuth: fake.machineIdentity,
+        }),
+    ),
+  // However long the SDK keeps retrying the login, the store's deadline ends the wait (a short one here).
   createUnreachableStore: (options) =>
     new InfisicalSecretStore({
       timeoutMs: 3_000,
@@ -96,18 +126,24 @@ registerContractSuite({
   ...shared,
   name: 'InfisicalSecretStore with an access token, in a folder, one request per name, references kept',
   createStore: (options) =>
-    new InfisicalSecretStore({
-      ...options,
-      siteUrl: proxy.url,
-      projectId: fake.projectId,
-      environment: 'staging',
-      secretPath: '/contract/app',
-      expandSecretReferences: false,
-      listThreshold: Number.POSITIVE_INFINITY,
-      accessToken,
-    }),
+    tagged(
+      (siteUrl) =>
+        new InfisicalSecretStore({
+          ...options,
+          siteUrl,
+          projectId: fake.projectId,
+          environment: 'staging',
+          secretPath: '/contract/app',
+          expandSecretReferences: false,
+          listThreshold: Number.POSITIVE_INFINITY,
+          accessToken,
+        }),
+    ),
+  // However long the SDK keeps retrying the secret requests, the store's deadline ends the wait.
   createUnreachableStore: (options) =>
     new InfisicalSecretStore({
+      timeoutMs: 3_000,
+      attemptTimeoutMs: 1_000,
       ...options,
       siteUrl: `http://127.0.0.1:${closedPort}`,
       projectId: fake.projectId,

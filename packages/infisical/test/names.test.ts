@@ -1,4 +1,4 @@
-import { InvalidSecretNameError } from '@secret-store/core'
+import { ConfigurationError, InvalidSecretNameError } from '@secret-store/core'
 import { ALPHANUMERIC, expectTenantIsolation } from '@secret-store/testkit'
 import { describe, expect, it } from 'vitest'
 import { infisicalSecretLocation, infisicalSecretName } from '../src/index.js'
@@ -79,7 +79,7 @@ describe('normalizeSecretPath', () => {
     expect(normalizeSecretPath('app/db/')).toBe('/app/db')
     expect(normalizeSecretPath('/app/db')).toBe('/app/db')
     for (const bad of ['/a//b', '/a b', '/a/../b', '/a.b', 7]) {
-      expect(() => normalizeSecretPath(bad), String(bad)).toThrow(TypeError)
+      expect(() => normalizeSecretPath(bad), String(bad)).toThrow(ConfigurationError)
     }
   })
 })

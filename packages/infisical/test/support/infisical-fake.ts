@@ -123,6 +123,9 @@ const RATE_LIMIT_HEADERS = { 'retry-after': '60', 'x-ratelimit-limit': '600', 'x
 const RAW = '/api/v3/secrets/raw'
 
 /** The route a request goes to, and its `{secretName}`. */
+/** A path without the `/store-<n>` prefix a test may put in front of Infisical's routes. */
+export const untagged = (path: string) => path.replace(/^\/store-\d+(?=\/)/, '')
+
 function match(method: string, pathname: string): { route: string; secretName: string } | undefined {
   let template = pathname
   let secretName = ''
@@ -182,6 +185,9 @@ export async function startInfisicalFake(options: InfisicalFakeOptions = {}): Pr
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? 'GET'
     const url = new URL(req.url ?? '/', 'http://fake')
+    // A store under test may reach the fake at `/store-<n>/...` (an Infisical served below a path): the
+    // contract wiring tells stores apart by it. Infisical's routes follow.
+    url.pathname = untagged(url.pathname)
     const matched = match(method, url.pathname)
     // Like Infisical's injectIdentity hook: whatever follows "Bearer ".
     const token = req.headers.authorization?.slice(7)

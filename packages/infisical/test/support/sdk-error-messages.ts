@@ -6,7 +6,8 @@
  * `[URL=<full request URL>] [Method=<METHOD>] [StatusCode=<status>] <server message>` (error name
  * `InfisicalSDKRequestError`; `InfisicalSDKError` when rethrown by `renew()`); otherwise the bare
  * message of the underlying error (`InfisicalSDKError`). Neither class is exported and neither has a status
- * field. The URL is the fake's with its origin replaced by `SDK_FIXTURE_SITE_URL` (the SDK's default site)
+ * field. Messages without a status (`fetch failed`, a body the SDK could not read) carry no URL either. The
+ * URL is the fake's with its origin replaced by `SDK_FIXTURE_SITE_URL` (the SDK's default site)
  * and the project id is `FAKE_PROJECT_ID`. GET URLs carry the SDK's whole query string; `]` in names and
  * paths is percent-encoded there, so `SDK_REQUEST_ERROR_PATTERN` splits every such message.
  */
@@ -96,6 +97,29 @@ export const SDK_ERROR_MESSAGES = {
   network: 'fetch failed',
   /** No answer within the SDK's 10 s per-attempt timeout, 5 times (AbortController's DOMException message). */
   timeout: 'This operation was aborted',
+
+  // Answers that are not Infisical's (a proxy, a gateway, a wrong siteUrl), through the testkit's fault proxy
+  /** A 404 HTML page: not JSON, so the SDK keeps only the status. */
+  htmlNotFound: 'Request failed with status 404',
+  /** A 403 HTML page from a proxy. */
+  htmlForbidden: 'Request failed with status 403',
+  /** A 502 HTML page from a gateway (not retried by the SDK). */
+  badGateway: 'Request failed with status 502',
+  /** A 500 with an empty body (not retried by the SDK). */
+  emptyServerError: 'Request failed with status 500',
+  /**
+   * A JSON 404 that is not Infisical's error body: the route-not-found answer of a server where `siteUrl` has
+   * a path it does not serve (here `<site>/nested`). It has a string `message`, so the SDK writes it in the
+   * `[StatusCode=404]` form just like Infisical's own 404s.
+   */
+  routeNotFound:
+    '[URL=https://app.infisical.com/nested/api/v3/secrets/raw/A?secretName=A&workspaceId=6c1f3a52-9d4e-4b7a-8f21-5e0d3c9b7a14&environment=dev&expandSecretReferences=true&includeImports=false&secretPath=%2F&viewSecretValue=true] [Method=GET] [StatusCode=404] Route GET:/nested/api/v3/secrets/raw/A not found',
+  /** getSecret answered 200 with an empty body: the SDK reads `.secret` of nothing (a TypeError, rethrown as InfisicalSDKError). */
+  emptySecretAnswer: "Cannot read properties of undefined (reading 'secret')",
+  /** folders().create answered 200 with an empty body. */
+  emptyFolderAnswer: "Cannot read properties of undefined (reading 'folder')",
+  /** An answer whose body was cut off mid-stream (undici's message, not retried: the body is read after the retries). */
+  cutOff: 'terminated',
 } as const
 
 export type SdkErrorCase = keyof typeof SDK_ERROR_MESSAGES
