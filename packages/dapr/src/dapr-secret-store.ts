@@ -1,4 +1,5 @@
 import {
+  ConfigurationError,
   NotSupportedError,
   type SecretOperation,
   SecretStoreBaseClass,
@@ -9,6 +10,7 @@ import { BulkPolicy } from './bulk.js'
 import { DaprResponseError, isSecretNotFound, mapDaprError } from './errors.js'
 import { type DaprNameRules, daprSecretKey, splitSecretRef } from './names.js'
 import { resolveDaprOptions, STORE_NAME } from './options.js'
+import { SdkSecrets } from './sdk.js'
 import type { DaprSecretStoreOptions } from './types.js'
 
 /** One secret as the secrets API answers it: its keys and values (one entry, under its own name, for most stores). */
@@ -20,8 +22,8 @@ const NO_FALLBACK = new Set(['ERR_SECRET_STORE_NOT_FOUND', 'ERR_SECRET_STORES_NO
 const READ_ONLY = "Dapr's secrets API has no writes; change secrets in the store behind the component"
 
 /**
- * A read-only secret store on Dapr's secrets API (`/v1.0/secrets/<store>/<key>`), over the sidecar's
- * HTTP API with the platform's `fetch`.
+ * A read-only secret store on Dapr's secrets API (`/v1.0/secrets/<store>/<key>`), read through the HTTP
+ * `DaprClient` of `@dapr/dapr` 3.x: an injected one, or one the store builds from its options.
  *
  * - `getSecret('name')`: the value of a secret that holds one entry under its own name (the local
  *   file and env stores, most cloud stores); for a multi-valued secret (Kubernetes, Vault, a file store
@@ -37,28 +39,25 @@ const READ_ONLY = "Dapr's secrets API has no writes; change secrets in the store
  */
 export class DaprSecretStore extends SecretStoreBaseClass<Record<string, never>> {
   readonly #storeName: string
-  readonly #secretsUrl: string
-  readonly #query: string
-  readonly #headers: Readonly<Record<string, string>>
+  readonly #sdk: SdkSecrets
   readonly #names: DaprNameRules
   readonly #bulk: BulkPolicy
 
   constructor(options: DaprSecretStoreOptions) {
     const { base, own } = splitStoreOptions(options)
     const resolved = resolveDaprOptions(own)
-    // The address and the token stay in private fields, never in the base config.
+    // The client (with the address and the token) stays in a private field, never in the base config.
     super(STORE_NAME, { ...base, config: {} })
-    this.#storeName = resolved.secretStoreName
-    this.#secretsUrl = resolved.secretsUrl
-    this.#query = resolved.query
-    this.#headers = resolved.apiToken === undefined ? {} : { 'dapr-api-token': resolved.apiToken }
-    this.#names = resolved.names
-    this.#bulk = new BulkPolicy(resolved.bulk)
     if (base.enableSet === true || base.enableRemove === true) {
-      throw new TypeError(
-        `${STORE_NAME}: Dapr's secrets API is read-only; enableSet and enableRemove cannot be turned on (write secrets in the component's own backend)`,
+      throw new ConfigurationError(
+        "Dapr's secrets API is read-only; enableSet and enableRemove cannot be turned on (write secrets in the component's own backend)",
+        { store: STORE_NAME },
       )
     }
+    this.#storeName = resolved.secretStoreName
+    this.#sdk = new SdkSecrets(resolved.sidecar, resolved.secretStoreName, resolved.metadata)
+    this.#names = resolved.names
+    this.#bulk = new BulkPolicy(resolved.bulk)
   }
 
   /** Dapr's secrets API only reads. */
@@ -108,6 +107,14 @@ export class DaprSecretStore extends SecretStoreBaseClass<Record<string, never>>
     throw new NotSupportedError('remove', READ_ONLY, { store: this.name, secretName: name })
   }
 
+  /**
+   * Nothing to release. The client is not stopped: `DaprClient.stop()` destroys the SDK's HTTP agents,
+   * which every `DaprClient` of the process shares, and would cut the connections of the application's own
+   * clients; an injected client belongs to its owner anyway. Idle kept-alive sockets do not hold the
+   * process open.
+   */
+  protected override async closeImpl(): Promise<void> {}
+
   protected override mapError(
     error: unknown,
     operation: SecretOperation,
@@ -118,9 +125,11 @@ export class DaprSecretStore extends SecretStoreBaseClass<Record<string, never>>
 
   /** One secret's map, `undefined` when the sidecar says it does not exist. */
   async #readOne(secret: string): Promise<SecretMap | undefined> {
+    const signal = this.abortSignal
+    await this.#sdk.ready(signal)
     const started = performance.now()
     try {
-      const map = parseSecretMap(await this.#get(encodeURIComponent(secret)))
+      const map = secretMap(await this.#sdk.get(encodeURIComponent(secret), signal))
       this.#bulk.recordSingle(performance.now() - started)
       return map
     } catch (err) {
@@ -133,13 +142,16 @@ export class DaprSecretStore extends SecretStoreBaseClass<Record<string, never>>
   /**
    * Every secret the store hands out, by name; `undefined` when the component refused the bulk read with
    * a Dapr error of its own (it may not implement it): the caller then reads secret by secret, and `auto`
-   * stops trying it.
+   * stops trying it. It is `secret.get(store, 'bulk', metadata)`, the bulk read's path: `secret.getBulk`
+   * cannot send the per-request metadata.
    */
   async #readBulk(): Promise<Readonly<Record<string, SecretMap>> | undefined> {
+    const signal = this.abortSignal
+    await this.#sdk.ready(signal)
     const started = performance.now()
-    let answer: Answer
+    let answer: unknown
     try {
-      answer = await this.#get('bulk')
+      answer = await this.#sdk.get('bulk', signal)
     } catch (err) {
       if (!(err instanceof DaprResponseError) || err.code === undefined || NO_FALLBACK.has(err.code)) throw err
       this.#bulk.recordBulkFailure()
@@ -149,45 +161,20 @@ export class DaprSecretStore extends SecretStoreBaseClass<Record<string, never>>
       )
       return undefined
     }
-    const all = parseBulk(answer)
+    const all = bulkMaps(answer)
     const entries = Object.keys(all).length
     this.#bulk.recordBulk(performance.now() - started, entries)
     this.logger.debug({ store: this.name, operation: 'get', entries }, 'secrets read with one bulk request')
     return all
   }
-
-  /** GETs a path below the store, under the current attempt's signal; a 2xx answer's status, headers and body. */
-  async #get(path: string): Promise<Answer> {
-    // `redirect: 'manual'`: a redirect would carry the API token to wherever it points.
-    const response = await fetch(`${this.#secretsUrl}${path}${this.#query}`, {
-      headers: this.#headers,
-      redirect: 'manual',
-      signal: this.abortSignal ?? null,
-    })
-    const body = await response.text()
-    if (response.status < 200 || response.status > 299)
-      throw new DaprResponseError(response.status, response.headers, body)
-    return { status: response.status, headers: response.headers, body }
-  }
 }
 
-interface Answer {
-  status: number
-  headers: Headers
-  body: string
-}
-
-/** The answer's JSON, or a `DaprResponseError` of kind `body` when it is not JSON. */
-function json(answer: Answer): unknown {
-  try {
-    return JSON.parse(answer.body)
-  } catch {
-    return garbled(answer)
-  }
-}
-
-function garbled(answer: Answer): never {
-  throw new DaprResponseError(answer.status, answer.headers, answer.body, 'body')
+/**
+ * A success whose body is not what the secrets API sends (the SDK hands over a body that is not JSON as
+ * its text): something other than the sidecar answered. Never a missing secret.
+ */
+function garbled(): never {
+  throw new DaprResponseError(undefined, '', 'body')
 }
 
 const isSecretMap = (value: unknown): value is SecretMap =>
@@ -196,16 +183,12 @@ const isSecretMap = (value: unknown): value is SecretMap =>
   !Array.isArray(value) &&
   Object.values(value).every((entry) => typeof entry === 'string')
 
-function parseSecretMap(answer: Answer): SecretMap {
-  const parsed = json(answer)
-  return isSecretMap(parsed) ? parsed : garbled(answer)
-}
+const secretMap = (answer: unknown): SecretMap => (isSecretMap(answer) ? answer : garbled())
 
-function parseBulk(answer: Answer): Readonly<Record<string, SecretMap>> {
-  const parsed = json(answer)
+function bulkMaps(answer: unknown): Readonly<Record<string, SecretMap>> {
   const valid =
-    typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && Object.values(parsed).every(isSecretMap)
-  return valid ? (parsed as Record<string, SecretMap>) : garbled(answer)
+    typeof answer === 'object' && answer !== null && !Array.isArray(answer) && Object.values(answer).every(isSecretMap)
+  return valid ? (answer as Record<string, SecretMap>) : garbled()
 }
 
 /**

@@ -1,9 +1,9 @@
 import {
   AccessDeniedError,
+  ConfigurationError,
   type SecretOperation,
   SecretStoreError,
   UnavailableError,
-  UnknownSecretStoreError,
 } from '@secret-store/core'
 import { classifyTransport, errorOptions, unknownError } from '@secret-store/core/adapter'
 
@@ -11,33 +11,56 @@ import { classifyTransport, errorOptions, unknownError } from '@secret-store/cor
 export const BACKEND = 'Dapr'
 
 /**
- * An answer of the sidecar's address that is not a secret: a non-2xx status (`kind: 'status'`), or a 2xx
- * whose body is not what the secrets API sends (`kind: 'body'`). `code` is daprd's `errorCode` when the
- * body has daprd's error shape `{ errorCode, message }`, else `undefined`. The message holds the status
- * and code only; daprd's own message (which quotes the key) is kept non-enumerable, for classification.
+ * An answer of the sidecar's address that is not a secret: a non-2xx/3xx status (`kind: 'status'`), or a
+ * success whose body is not what the secrets API sends (`kind: 'body'`; the SDK reports no status for a
+ * success, so `status` is `undefined` there). `code` is daprd's `errorCode` when the body has daprd's error
+ * shape `{ errorCode, message }`, else `undefined`. The message holds the status and code only; daprd's own
+ * message (which quotes the key) is kept non-enumerable, for classification. The SDK does not hand out the
+ * answer's headers, so there are none (and no `Retry-After`).
  */
 export class DaprResponseError extends Error {
-  readonly status: number
+  readonly status: number | undefined
   readonly code: string | undefined
   readonly kind: 'status' | 'body'
-  declare readonly headers: Headers
   /** daprd's `message`, or the first 200 characters of an error body without daprd's shape. Never logged. */
   declare readonly detail: string
 
-  constructor(status: number, headers: Headers, body: string, kind: 'status' | 'body' = 'status') {
+  constructor(status: number | undefined, body: string, kind: 'status' | 'body' = 'status') {
     const parsed = kind === 'status' ? daprErrorBody(body) : undefined
     super(
-      `Dapr answered ${status}${parsed ? ` ${parsed.errorCode}` : ''}${kind === 'body' ? ' with a garbled body' : ''}`,
+      kind === 'body'
+        ? 'Dapr answered with a garbled body'
+        : `Dapr answered ${status}${parsed ? ` ${parsed.errorCode}` : ''}`,
     )
     this.name = 'DaprResponseError'
     this.status = status
     this.code = parsed?.errorCode
     this.kind = kind
-    Object.defineProperty(this, 'headers', { value: headers, enumerable: false })
-    // A garbled 2xx body may hold secret values: it is not kept at all.
+    // A garbled success body may hold secret values: it is not kept at all.
     const detail = kind === 'body' ? '' : (parsed?.message ?? body.slice(0, 200))
     Object.defineProperty(this, 'detail', { value: detail, enumerable: false })
   }
+}
+
+/**
+ * What `@dapr/dapr`'s HTTP client rejected with, as the store classifies it. For an answer outside
+ * 200-399 the SDK throws `new Error(JSON.stringify({ error: statusText, error_msg: body, status }))`: that
+ * becomes a `DaprResponseError` of the status and body (the SDK's error, whose message quotes daprd's and
+ * so the key, is dropped). Anything else (a transport failure, `DAPR_SIDECAR_COULD_NOT_BE_STARTED`, an
+ * abort reason) comes back unchanged.
+ */
+export function fromSdkError(error: unknown): unknown {
+  if (!(error instanceof Error) || error.name !== 'Error' || !error.message.startsWith('{')) return error
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(error.message)
+  } catch {
+    return error
+  }
+  if (typeof parsed !== 'object' || parsed === null) return error
+  const { status, error_msg: body } = parsed as Record<string, unknown>
+  if (typeof status !== 'number' || !Number.isInteger(status) || typeof body !== 'string') return error
+  return new DaprResponseError(status, body)
 }
 
 function daprErrorBody(body: string): { errorCode: string; message: string } | undefined {
@@ -71,26 +94,49 @@ export interface MapContext {
   secretStoreName: string
 }
 
+/** The SDK's own rejection when its wait for the sidecar (about 60 polls of `/v1.0/metadata`) ran out. */
+const SIDECAR_NOT_STARTED = 'DAPR_SIDECAR_COULD_NOT_BE_STARTED'
+
+/** node-fetch's (in the SDK) failures to follow a redirect: a loop, or a `Location` it cannot use. */
+const REDIRECT_FAILURES = new Set(['max-redirect', 'invalid-redirect'])
+
 /**
  * The typed error for a failed request. daprd's own answers: `ERR_SECRET_STORE_NOT_FOUND` (401) and
- * `ERR_SECRET_STORES_NOT_CONFIGURED` → `UnknownSecretStoreError` naming the component; `ERR_PERMISSION_DENIED`
+ * `ERR_SECRET_STORES_NOT_CONFIGURED` → `ConfigurationError` naming the component; `ERR_PERMISSION_DENIED`
  * (403, secret scoping) and the API token check's 401 `invalid api token` → `AccessDeniedError`. Transport
- * failures, 408, 429 and 5xx → core's classification (`UnavailableError`). Any other answer without
- * daprd's error body (a proxy's 404, a redirect, an HTML page, a garbled 200) → `UnavailableError`:
- * something other than the sidecar answered. Anything else → `UnknownSecretStoreError`.
+ * failures (node-fetch's `FetchError` codes), timeouts, 408, 429 and 5xx → core's classification
+ * (`UnavailableError`), as are the SDK's `DAPR_SIDECAR_COULD_NOT_BE_STARTED` and a redirect it could not
+ * follow. Any other answer without daprd's error body (a proxy's 404, an HTML page, a garbled success) →
+ * `UnavailableError`: something other than the sidecar answered. Anything else → `UnknownSecretStoreError`.
+ * SDK rejections must have gone through `fromSdkError` first.
  */
 export function mapDaprError(error: unknown, context: MapContext): SecretStoreError {
   if (error instanceof SecretStoreError) return error
   const { secretStoreName, ...rest } = context
   if (!(error instanceof DaprResponseError)) {
     const classify = { ...rest, backend: BACKEND }
-    return classifyTransport(error, classify) ?? unknownError(error, classify)
+    const transport = classifyTransport(error, classify)
+    if (transport !== undefined) return transport
+    if (error instanceof Error && error.message === SIDECAR_NOT_STARTED) {
+      return new UnavailableError(
+        `@dapr/dapr gave up waiting for the sidecar (${SIDECAR_NOT_STARTED})`,
+        errorOptions(error, classify),
+      )
+    }
+    const fetchType = (error as { type?: unknown } | null)?.type
+    if (error instanceof Error && error.name === 'FetchError' && REDIRECT_FAILURES.has(fetchType as string)) {
+      return new UnavailableError(
+        `the sidecar address redirected and the redirect failed (${fetchType})`,
+        errorOptions(error, classify),
+      )
+    }
+    return unknownError(error, classify)
   }
   const { status, code } = error
-  const classify = { ...rest, backend: BACKEND, status, headers: error.headers }
+  const classify = { ...rest, backend: BACKEND, ...(status === undefined ? {} : { status }) }
   const options = errorOptions(error, classify)
   if (code === 'ERR_SECRET_STORE_NOT_FOUND' || code === 'ERR_SECRET_STORES_NOT_CONFIGURED') {
-    return new UnknownSecretStoreError(
+    return new ConfigurationError(
       `Dapr has no secret store "${secretStoreName}" (${status} ${code}); check the component's metadata.name, its scopes and that it loaded for this app`,
       options,
     )
@@ -105,7 +151,7 @@ export function mapDaprError(error: unknown, context: MapContext): SecretStoreEr
     return new AccessDeniedError('Dapr answered 401: the dapr-api-token is missing or wrong (DAPR_API_TOKEN)', options)
   }
   if (error.kind === 'body') {
-    return new UnavailableError(`Dapr answered ${status} with a body that is not a secret`, options)
+    return new UnavailableError('Dapr answered with a body that is not a secret', options)
   }
   const transport = classifyTransport(error, classify)
   if (transport !== undefined) return transport

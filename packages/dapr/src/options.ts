@@ -1,34 +1,83 @@
-import type { SplitStoreOptions } from '@secret-store/core/adapter'
+import { CommunicationProtocolEnum, type DaprClientOptions, LogLevel } from '@dapr/dapr'
+import { ConfigurationError } from '@secret-store/core'
+import { checkOptionKeys, oneSpelling, optionKeys, type SplitStoreOptions } from '@secret-store/core/adapter'
 import type { BulkMode } from './bulk.js'
 import type { DaprNameRules, TenantSeparator } from './names.js'
 import type { DaprClientLike, DaprSecretStoreOptions } from './types.js'
 
 export const STORE_NAME = 'DaprSecretStore'
 
-/** `CommunicationProtocolEnum.GRPC` of `@dapr/dapr`. */
-const GRPC = 0
 const BULK_MODES: readonly BulkMode[] = ['auto', 'never', 'always']
 const TENANT_SEPARATORS: readonly TenantSeparator[] = [':', '.', '/']
 
+/** What the store reads through: an injected `DaprClient`, or the address of a client of its own. */
+export type DaprSidecar =
+  | { client: DaprClientLike }
+  | {
+      /** The sidecar's HTTP API, `http(s)://host[:port]` without a path. */
+      endpoint: string
+      apiToken: string | undefined
+    }
+
 export interface ResolvedDaprOptions {
   secretStoreName: string
-  /** `<endpoint>/v1.0/secrets/<store>/`: a key is appended, percent-encoded. */
-  secretsUrl: string
-  /** `''`, or `?metadata.<key>=<value>&...`. */
-  query: string
-  apiToken: string | undefined
+  sidecar: DaprSidecar
+  /** `''`, or `metadata.<key>=<value>&...`: the query `client.secret.get` appends after `?`. */
+  metadata: string
   bulk: BulkMode
   names: DaprNameRules
 }
 
 type DaprOnlyOptions = SplitStoreOptions<DaprSecretStoreOptions>['own']
 
-/** Checks the options (also for callers without types) and works out the sidecar's URL and token. */
-export function resolveDaprOptions(own: DaprOnlyOptions, env: NodeJS.ProcessEnv = process.env): ResolvedDaprOptions {
+/** Every option of the store besides the shared ones; the list fails to compile when the types gain one. */
+const OPTION_KEYS = optionKeys<DaprOnlyOptions>()([
+  'secretStoreName',
+  'metadata',
+  'bulk',
+  'keySeparator',
+  'tenantSeparator',
+  'daprHost',
+  'daprPort',
+  'apiToken',
+  'daprEndpoint',
+  'client',
+  'clientConfig',
+])
+
+/** PURISTA's default component name. */
+const DEFAULT_STORE_NAME = 'secretStore'
+
+/** PURISTA's `clientConfig` folded into our spelling; giving both is refused. */
+function withPuristaClientConfig(own: DaprOnlyOptions, fail: (message: string) => never): DaprOnlyOptions {
+  const { clientConfig, ...rest } = own as DaprOnlyOptions & { clientConfig?: unknown }
+  if (clientConfig === undefined) return own
+  oneSpelling(
+    STORE_NAME,
+    own,
+    ['daprHost', 'daprPort', 'apiToken', 'daprEndpoint', 'client'],
+    ['clientConfig'],
+    'the sidecar',
+  )
+  if (typeof clientConfig !== 'object' || clientConfig === null) return fail('clientConfig must be an object')
+  const { daprHost, daprPort, daprApiToken } = clientConfig as Record<string, unknown>
+  return {
+    ...rest,
+    ...(daprHost === undefined ? {} : { daprHost }),
+    ...(daprPort === undefined ? {} : { daprPort }),
+    ...(daprApiToken === undefined ? {} : { apiToken: daprApiToken }),
+  } as DaprOnlyOptions
+}
+
+/** Checks the options (also for callers without types) and works out the client, or the sidecar's URL and token. */
+export function resolveDaprOptions(given: DaprOnlyOptions, env: NodeJS.ProcessEnv = process.env): ResolvedDaprOptions {
   const fail = (message: string): never => {
-    throw new TypeError(`${STORE_NAME}: ${message}`)
+    throw new ConfigurationError(message, { store: STORE_NAME })
   }
-  const { secretStoreName, client, daprEndpoint, daprHost, daprPort, apiToken } = own
+  checkOptionKeys(STORE_NAME, given, OPTION_KEYS)
+  const own = withPuristaClientConfig(given, fail)
+  const { client, daprEndpoint, daprHost, daprPort, apiToken } = own
+  const secretStoreName = own.secretStoreName ?? DEFAULT_STORE_NAME
   if (typeof secretStoreName !== 'string' || secretStoreName.trim() === '') {
     fail("secretStoreName must name the secret store component (its metadata.name), e.g. 'kubernetes'")
   }
@@ -45,14 +94,12 @@ export function resolveDaprOptions(own: DaprOnlyOptions, env: NodeJS.ProcessEnv 
   }
   if (apiToken !== undefined && typeof apiToken !== 'string') fail('apiToken must be a string')
 
-  let base: string
-  let token: string | undefined
+  let sidecar: DaprSidecar
   if (client !== undefined) {
     if (daprEndpoint !== undefined || daprHost !== undefined || daprPort !== undefined || apiToken !== undefined) {
       fail('pass either client or daprEndpoint/daprHost/daprPort/apiToken: the client carries its own')
     }
-    base = clientEndpoint(client, fail)
-    token = client.options.daprApiToken || undefined
+    sidecar = { client: checkClient(client, fail) }
   } else {
     if (daprEndpoint !== undefined && (daprHost !== undefined || daprPort !== undefined)) {
       fail('pass either daprEndpoint or daprHost/daprPort, not both')
@@ -60,35 +107,58 @@ export function resolveDaprOptions(own: DaprOnlyOptions, env: NodeJS.ProcessEnv 
     const endpoint =
       daprEndpoint ??
       (daprHost === undefined && daprPort === undefined ? env.DAPR_HTTP_ENDPOINT || undefined : undefined)
-    base =
-      endpoint !== undefined
-        ? parseEndpoint(endpoint, fail)
-        : hostPort(daprHost ?? (env.DAPR_HOST || '127.0.0.1'), daprPort ?? (env.DAPR_HTTP_PORT || 3500), fail)
-    token = apiToken ?? (env.DAPR_API_TOKEN || undefined)
+    sidecar = {
+      endpoint:
+        endpoint !== undefined
+          ? parseEndpoint(endpoint, fail)
+          : hostPort(daprHost ?? (env.DAPR_HOST || '127.0.0.1'), daprPort ?? (env.DAPR_HTTP_PORT || 3500), fail),
+      apiToken: apiToken ?? (env.DAPR_API_TOKEN || undefined),
+    }
   }
 
   return {
     secretStoreName,
-    secretsUrl: `${base}/v1.0/secrets/${encodeURIComponent(secretStoreName)}/`,
-    query: metadataQuery(own.metadata, fail),
-    apiToken: token,
+    sidecar,
+    metadata: metadataQuery(own.metadata, fail),
     bulk,
     names: { keySeparator, tenantSeparator },
   }
 }
 
-function clientEndpoint(client: DaprClientLike, fail: (message: string) => never): string {
-  const options = (client as Partial<DaprClientLike> | null)?.options
-  if (typeof options !== 'object' || options === null) return fail('client must be a DaprClient')
-  if (options.communicationProtocol === GRPC) {
+/**
+ * The options of the `DaprClient` the store builds for an endpoint: HTTP (over gRPC @dapr/dapr 3.x
+ * returns only the first key of a multi-valued secret), and a logger that prints errors only: at debug
+ * level the SDK's HTTP client logs every request's headers, the `dapr-api-token` among them.
+ */
+export function ownClientOptions(endpoint: string, apiToken: string | undefined): DaprClientOptions {
+  const url = new URL(endpoint)
+  return {
+    // The SDK parses `<daprHost>:<daprPort>` back into a URL, so the scheme (https) rides on the host.
+    daprHost: `${url.protocol}//${url.hostname}`,
+    daprPort: url.port || (url.protocol === 'https:' ? '443' : '80'),
+    communicationProtocol: CommunicationProtocolEnum.HTTP,
+    ...(apiToken === undefined ? {} : { daprApiToken: apiToken }),
+    logger: { level: LogLevel.Error },
+  }
+}
+
+function checkClient(client: unknown, fail: (message: string) => never): DaprClientLike {
+  const given = client as Partial<DaprClientLike> | null
+  if (
+    typeof given?.options !== 'object' ||
+    given.options === null ||
+    typeof given.secret?.get !== 'function' ||
+    typeof given.start !== 'function' ||
+    typeof given.getIsInitialized !== 'function'
+  ) {
+    return fail('client must be a DaprClient')
+  }
+  if (given.options.communicationProtocol === CommunicationProtocolEnum.GRPC) {
     fail(
       'a gRPC DaprClient is refused: @dapr/dapr 3.x returns only the first key of a multi-valued secret over gRPC; pass an HTTP DaprClient (CommunicationProtocolEnum.HTTP) or daprHost/daprPort',
     )
   }
-  // The HTTP client's own base URL keeps the scheme of DAPR_HTTP_ENDPOINT (https), which `options` drop.
-  const clientUrl = (client as { daprClient?: { clientUrl?: unknown } }).daprClient?.clientUrl
-  if (typeof clientUrl === 'string' && /^https?:\/\/[^/]+\/v1\.0$/.test(clientUrl)) return clientUrl.slice(0, -5)
-  return hostPort(options.daprHost, options.daprPort, fail)
+  return client as DaprClientLike
 }
 
 function hostPort(host: unknown, port: unknown, fail: (message: string) => never): string {
@@ -112,7 +182,10 @@ function parseEndpoint(endpoint: unknown, fail: (message: string) => never): str
     return fail('daprEndpoint (or DAPR_HTTP_ENDPOINT) must be an http: or https: URL without query or fragment')
   }
   if (url.username || url.password) return fail('daprEndpoint must not carry credentials; use apiToken')
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
+  if (url.pathname.replace(/\/+$/, '') !== '') {
+    return fail('daprEndpoint (or DAPR_HTTP_ENDPOINT) must have no path: @dapr/dapr reaches the Dapr API at its root')
+  }
+  return url.origin
 }
 
 function metadataQuery(metadata: unknown, fail: (message: string) => never): string {
@@ -120,9 +193,9 @@ function metadataQuery(metadata: unknown, fail: (message: string) => never): str
   if (typeof metadata !== 'object' || metadata === null) return fail('metadata must be an object of strings')
   const params = new URLSearchParams()
   for (const [key, value] of Object.entries(metadata)) {
+    if (value === undefined) continue
     if (key === '' || typeof value !== 'string') fail('metadata must map non-empty keys to strings')
     params.append(`metadata.${key}`, value)
   }
-  const query = params.toString()
-  return query === '' ? '' : `?${query}`
+  return params.toString()
 }

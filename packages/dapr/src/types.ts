@@ -1,32 +1,28 @@
+import type { DaprClient } from '@dapr/dapr'
 import type { StoreBaseOptions } from '@secret-store/core'
 import type { BulkMode } from './bulk.js'
 import type { TenantSeparator } from './names.js'
 
 /**
- * The part of a `DaprClient` (`@dapr/dapr` 3.x) the store reads: where the sidecar is and the API token.
- * The store never calls the client (see the README: the SDK does not encode keys, loses keys over gRPC
- * and waits up to 30 s for the sidecar) and never stops it: its owner does.
+ * The parts of a `DaprClient` (`@dapr/dapr` 3.x, HTTP) the store uses: every read is a `secret.get`, and
+ * before the first one it waits for the sidecar with `start()` (unless `getIsInitialized()`). The store never
+ * stops the client: its owner does.
  */
-export interface DaprClientLike {
-  readonly options: {
-    readonly daprHost: string
-    readonly daprPort: string
-    /** `CommunicationProtocolEnum`: 0 is gRPC (refused), 1 is HTTP. */
-    readonly communicationProtocol: number
-    readonly daprApiToken?: string | undefined
-  }
-}
+export type DaprClientLike = Pick<DaprClient, 'options' | 'daprClient' | 'secret' | 'start' | 'getIsInitialized'>
 
 /** What the store reads and how. */
 export interface DaprStoreSettings {
-  /** The secret store component's name (`metadata.name` of its `Component`), e.g. `'kubernetes'`. */
-  secretStoreName: string
+  /**
+   * The secret store component's name (`metadata.name` of its `Component`), e.g. `'kubernetes'`.
+   * @default 'secretStore' (as PURISTA's Dapr store)
+   */
+  secretStoreName?: string
   /**
    * Per-request metadata of the component, sent as `?metadata.<key>=<value>` with every read (e.g.
    * `{ namespace: 'payments' }` for Kubernetes, `{ version_id: '2' }` for some cloud stores).
    * @default none
    */
-  metadata?: Readonly<Record<string, string>>
+  metadata?: Readonly<Record<string, string | undefined>>
   /**
    * How `getSecret` with several names reads: `'auto'` takes the bulk endpoint when it measured it to be
    * cheaper than one request per secret (see the README), `'always'` takes it for every call with two or
@@ -60,12 +56,13 @@ type HostPort = {
   apiToken?: string
   daprEndpoint?: never
   client?: never
+  clientConfig?: never
 }
 
 /** The sidecar's HTTP API by URL (a remote Dapr API, TLS). */
 type Endpoint = {
   /**
-   * The HTTP API's base URL, `http:` or `https:`.
+   * The HTTP API's base URL, `http:` or `https:`, without a path (`@dapr/dapr` reaches the API at its root).
    * @default process.env.DAPR_HTTP_ENDPOINT when neither daprHost nor daprPort is given
    */
   daprEndpoint: string
@@ -73,19 +70,50 @@ type Endpoint = {
   daprHost?: never
   daprPort?: never
   client?: never
+  clientConfig?: never
 }
 
-/** An HTTP `DaprClient`, whose address and API token the store takes. */
+/**
+ * PURISTA's `DaprClientConfig` (`@purista/dapr-sdk`): the sidecar's host, port and API token. Its other
+ * keys are accepted and have no effect on secrets.
+ */
+export interface PuristaDaprClientConfig {
+  /** @default process.env.DAPR_HOST, else '127.0.0.1' */
+  daprHost?: string
+  /** @default process.env.DAPR_HTTP_PORT, else 3500 */
+  daprPort?: string | number
+  daprApiToken?: string
+  daprApiVersion?: string
+  isKeepAlive?: boolean
+  appPrefix?: string
+  pubSubName?: string
+}
+
+/** The sidecar as PURISTA's Dapr secret store takes it. */
+type PuristaClientConfig = {
+  /** PURISTA's spelling of `daprHost`/`daprPort`/`apiToken` (`@purista/dapr-sdk`'s `DaprSecretStore`). */
+  clientConfig: PuristaDaprClientConfig
+  daprHost?: never
+  daprPort?: never
+  daprEndpoint?: never
+  apiToken?: never
+  client?: never
+}
+
+/** An HTTP `DaprClient` the store reads through; it carries its own address and API token. */
 type InjectedClient = {
   client: DaprClientLike
   daprHost?: never
   daprPort?: never
   daprEndpoint?: never
   apiToken?: never
+  clientConfig?: never
 }
 
 /**
  * Options of `new DaprSecretStore(...)`: the options every store shares (see `@secret-store/core`), the
  * store settings and one way to reach the sidecar, all flat.
  */
-export type DaprSecretStoreOptions = StoreBaseOptions & DaprStoreSettings & (HostPort | Endpoint | InjectedClient)
+export type DaprSecretStoreOptions = StoreBaseOptions &
+  DaprStoreSettings &
+  (HostPort | Endpoint | InjectedClient | PuristaClientConfig)

@@ -1,18 +1,25 @@
 /**
- * DaprSecretStore against real daprd sidecars (test/support/daprd.ts): multi-valued secrets, the env
- * store, scoping, an unknown store, bulk versus per-secret request counts (counted by a fault proxy),
- * names the SDK cannot send, the API token, and a sidecar that is not there.
+ * DaprSecretStore against real daprd sidecars (test/support/daprd.ts), reading through @dapr/dapr's
+ * DaprClient: multi-valued secrets, the env store, scoping, an unknown store, bulk versus per-secret request
+ * counts (counted by a fault proxy), names the SDK garbles unless encoded, the API token, redirects, and a
+ * sidecar that is not there or comes up late.
  */
 import { CommunicationProtocolEnum, DaprClient, LogLevel } from '@dapr/dapr'
 import {
   AccessDeniedError,
+  ConfigurationError,
   InvalidSecretNameError,
   type SecretStoreError,
   type StoreBaseOptions,
   UnavailableError,
-  UnknownSecretStoreError,
 } from '@secret-store/core'
-import { type FaultProxy, freeLoopbackPort, rejectionOf, startFaultProxy } from '@secret-store/testkit'
+import {
+  type FaultProxy,
+  freeLoopbackPort,
+  type ProxiedRequest,
+  rejectionOf,
+  startFaultProxy,
+} from '@secret-store/testkit'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { DaprSecretStore, type DaprSecretStoreOptions } from '../src/index.js'
 import { DAPRD_STORES, type Daprd, type SecretsJson, startDaprd } from './support/daprd.js'
@@ -31,14 +38,20 @@ const SECRETS: SecretsJson = {
 }
 const { file, multiValued, env } = DAPRD_STORES
 
-/** A proxy in front of a daprd that counts the secrets API's GETs and logs their paths. */
+const isSecretsRead = (request: ProxiedRequest) => request.method === 'GET' && request.path.startsWith('/v1.0/secrets/')
+/** The SDK's request for the sidecar's metadata: how it (and the store before it) checks that the sidecar is up. */
+const isMetadataProbe = (request: ProxiedRequest) => request.path === '/v1.0/metadata'
+
+/**
+ * A proxy in front of a daprd that counts the secrets API's GETs and logs their paths (below the store),
+ * and counts the probes of the wait for the sidecar.
+ */
 async function counted(daprd: Daprd) {
-  const proxy = await startFaultProxy({
-    target: daprd.httpEndpoint,
-    isRead: (request) => request.method === 'GET' && request.path.startsWith('/v1.0/secrets/'),
-  })
-  const paths = () => proxy.stats.log.map((request) => request.path.replace(/^\/v1\.0\/secrets\/[^/]+\//, ''))
-  return { proxy, port: Number(new URL(proxy.url).port), paths }
+  const proxy = await startFaultProxy({ target: daprd.httpEndpoint, isRead: isSecretsRead })
+  const paths = () =>
+    proxy.stats.log.filter(isSecretsRead).map((request) => request.path.replace(/^\/v1\.0\/secrets\/[^/]+\//, ''))
+  const probes = () => proxy.stats.log.filter(isMetadataProbe).length
+  return { proxy, port: Number(new URL(proxy.url).port), paths, probes }
 }
 
 const stores: DaprSecretStore[] = []
@@ -180,9 +193,9 @@ describe('DaprSecretStore on a daprd with local stores', () => {
       for (const names of [['x'], ['x', 'y', 'z']]) {
         const store = on('no-such-store', { bulk: 'always' })
         const error = (await rejectionOf(store.getSecret(...names))) as SecretStoreError
-        expect(error).toBeInstanceOf(UnknownSecretStoreError)
+        expect(error).toBeInstanceOf(ConfigurationError)
         expect(error.message).toBe(
-          'secret store error: Dapr has no secret store "no-such-store" (401 ERR_SECRET_STORE_NOT_FOUND); check the component\'s metadata.name, its scopes and that it loaded for this app',
+          'secret store "DaprSecretStore" is misconfigured: Dapr has no secret store "no-such-store" (401 ERR_SECRET_STORE_NOT_FOUND); check the component\'s metadata.name, its scopes and that it loaded for this app',
         )
         expect(error.retryable).toBe(false)
       }
@@ -294,17 +307,51 @@ describe('DaprSecretStore on a daprd with local stores', () => {
     })
   })
 
-  describe('answers that are not the sidecar', () => {
-    it('does not follow a redirect (it would carry the API token)', async () => {
+  describe('redirects', () => {
+    it('are followed by the SDK, API token included (node-fetch forwards it; see the README)', async () => {
       const elsewhere = await startFaultProxy({ target: daprd.httpEndpoint })
       try {
-        proxy.inject({ kind: 'status', status: 302, headers: { location: `${elsewhere.url}/v1.0/secrets/${file}/x` } })
-        const error = await rejectionOf(on(file, { apiToken: 'tok' }).getSecret('db-password'))
-        expect(error).toBeInstanceOf(UnavailableError)
-        expect((error as Error).message).toBe(
-          'secret backend unavailable: the sidecar address answered 302 without a Dapr error body',
+        proxy.inject(
+          { kind: 'status', status: 302, headers: { location: `${elsewhere.url}/v1.0/secrets/${file}/db-password` } },
+          { match: isSecretsRead },
         )
-        expect(elsewhere.stats.requests).toBe(0)
+        expect(await on(file, { apiToken: 'tok' }).getSecret('db-password')).toEqual({ 'db-password': 's3cret' })
+        expect(elsewhere.stats.log.map((request) => [request.path, request.headers['dapr-api-token']])).toEqual([
+          [`/v1.0/secrets/${file}/db-password`, 'tok'],
+        ])
+      } finally {
+        await elsewhere.close()
+      }
+    })
+
+    it('to a page that is not the sidecar: UnavailableError, never a missing secret; a loop: UnavailableError', async () => {
+      const elsewhere = await startFaultProxy({ target: daprd.httpEndpoint })
+      try {
+        elsewhere.inject({
+          kind: 'status',
+          status: 200,
+          body: '<html>login</html>',
+          headers: { 'content-type': 'text/html' },
+        })
+        proxy.inject(
+          { kind: 'status', status: 302, headers: { location: `${elsewhere.url}/login` } },
+          { match: isSecretsRead },
+        )
+        const page = await rejectionOf(on(file).getSecret('db-password'))
+        expect(page).toBeInstanceOf(UnavailableError)
+        expect((page as Error).message).toBe(
+          'secret backend unavailable: Dapr answered with a body that is not a secret',
+        )
+        proxy.clear()
+        proxy.inject(
+          { kind: 'status', status: 302, headers: { location: `${proxy.url}/v1.0/secrets/${file}/db-password` } },
+          { match: isSecretsRead },
+        )
+        const loop = await rejectionOf(on(file).getSecret('db-password'))
+        expect(loop).toBeInstanceOf(UnavailableError)
+        expect((loop as Error).message).toBe(
+          'secret backend unavailable: the sidecar address redirected and the redirect failed (max-redirect)',
+        )
       } finally {
         await elsewhere.close()
       }
@@ -403,7 +450,8 @@ describe('a sidecar that is not up', () => {
       expect(error).toBeInstanceOf(UnavailableError)
       expect(ms).toBeGreaterThanOrEqual(350)
       expect(ms).toBeLessThan(1_000)
-      // Not ready for the first two attempts (connections reset), then up: the store's retries ride it out.
+      // Not ready for the first two attempts (connections reset), then up: the store's retries ride it out,
+      // with one read once the probe of the sidecar goes through.
       proxy.clear()
       proxy.resetRequestStats()
       proxy.inject({ kind: 'reset' }, { times: 2 })
@@ -414,11 +462,85 @@ describe('a sidecar that is not up', () => {
         daprPort: port,
       })
       expect(await store.getSecret('db-password')).toEqual({ 'db-password': 's3cret' })
+      expect(proxy.requestStats().reads).toBe(1)
+      expect(proxy.stats.log.slice(0, 3).map((request) => request.path)).toEqual([
+        '/v1.0/metadata',
+        '/v1.0/metadata',
+        '/v1.0/metadata',
+      ])
+      // Once up, a reset read is retried like any other.
+      proxy.resetRequestStats()
+      proxy.inject({ kind: 'reset' }, { times: 2, match: isSecretsRead })
+      expect(await store.getSecret('db-password')).toEqual({ 'db-password': 's3cret' })
       expect(proxy.requestStats().reads).toBe(3)
     } finally {
       await proxy.close()
       await daprd.stop()
     }
+  })
+})
+
+describe('waiting for the sidecar through the SDK', () => {
+  let daprd: Daprd
+  let counter: Awaited<ReturnType<typeof counted>>
+  beforeAll(async () => {
+    daprd = await startDaprd({ secrets: { a: '1', b: '2', c: '3' } })
+    counter = await counted(daprd)
+  })
+  afterAll(async () => {
+    await counter?.proxy.close()
+    await daprd?.stop()
+  })
+  afterEach(() => {
+    counter.proxy.clear()
+    counter.proxy.resetRequestStats()
+  })
+  const store = (options: Partial<DaprSecretStoreOptions> = {}) =>
+    make({ secretStoreName: file, daprHost: '127.0.0.1', daprPort: counter.port, ...options } as DaprSecretStoreOptions)
+
+  it('is one wait for concurrent reads, and none once the client has found the sidecar', async () => {
+    const { proxy, probes } = counter
+    proxy.inject({ kind: 'delay', ms: 200 }, { match: isMetadataProbe, times: 1 })
+    const reads = store({ bulk: 'never' })
+    expect(await Promise.all([reads.getSecret('a'), reads.getSecret('b', 'c')])).toEqual([
+      { a: '1' },
+      { b: '2', c: '3' },
+    ])
+    // The store's probe, then the first (and only) poll of the SDK's start().
+    expect(probes()).toBe(2)
+    expect(proxy.requestStats().reads).toBe(3)
+    expect(await reads.getSecret('a', 'b')).toEqual({ a: '1', b: '2' })
+    expect(probes()).toBe(2)
+    // An injected client its owner has started already: no probe at all.
+    proxy.resetRequestStats()
+    const client = new DaprClient({
+      daprHost: '127.0.0.1',
+      daprPort: String(counter.port),
+      communicationProtocol: CommunicationProtocolEnum.HTTP,
+      logger: { level: LogLevel.Error },
+    })
+    await client.start()
+    proxy.resetRequestStats()
+    expect(await make({ secretStoreName: file, client }).getSecret('c')).toEqual({ c: '3' })
+    expect(probes()).toBe(0)
+  })
+
+  it('a wait that failed, or outlived its attempt, is started afresh by the next read', async () => {
+    const { proxy, probes } = counter
+    proxy.inject({ kind: 'reset' }, { match: isMetadataProbe, times: 1 })
+    const reads = store({ attemptTimeoutMs: 300, timeoutMs: 300 })
+    const refused = await rejectionOf(reads.getSecret('a'))
+    expect((refused as Error).message).toBe('secret backend unavailable: could not reach Dapr (ECONNRESET)')
+    expect(await reads.getSecret('a')).toEqual({ a: '1' })
+    // A probe that never answers: the attempt ends at its deadline, and the next read does not wait for that probe.
+    proxy.resetRequestStats()
+    proxy.inject({ kind: 'blackhole' }, { match: isMetadataProbe, times: 1 })
+    const hanging = store({ attemptTimeoutMs: 300, timeoutMs: 300 })
+    const timedOut = await rejectionOf(hanging.getSecret('b'))
+    expect(timedOut).toBeInstanceOf(UnavailableError)
+    expect((timedOut as Error).message).toBe('secret backend unavailable: the backend did not answer within 300 ms')
+    expect(await hanging.getSecret('b')).toEqual({ b: '2' })
+    expect(probes()).toBe(3)
   })
 })
 

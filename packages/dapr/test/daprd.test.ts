@@ -1,15 +1,17 @@
 /**
  * The test backend of the Dapr adapter: a real daprd (see support/daprd.ts), driven through the
- * official SDK (`@dapr/dapr` DaprClient over HTTP) and through raw `fetch`. These tests pin down
- * what the adapter will see on the wire and from the SDK, case by case.
+ * official SDK (`@dapr/dapr` DaprClient over HTTP, which the adapter reads through) and through raw
+ * `fetch` (what is on the wire). These tests pin down what the adapter will see, case by case.
  */
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { CommunicationProtocolEnum, DaprClient, LogLevel } from '@dapr/dapr'
 import { rejectionOf } from '@secret-store/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DAPRD_STORES, type Daprd, type SecretsJson, startDaprd } from './support/daprd.js'
+import { DAPRD_STORES, type Daprd, daprdBinaryPath, type SecretsJson, startDaprd } from './support/daprd.js'
 
 const SECRETS: SecretsJson = {
   'db-password': 's3cret',
@@ -129,6 +131,9 @@ describe('daprd with local secret stores', () => {
       }
       expect(await client.secret.getBulk(file)).toEqual(expected)
       expect(await raw(daprd, file, 'bulk')).toEqual(ok(expected))
+      // The same path through secret.get, which also sends per-request metadata (getBulk cannot).
+      expect(await client.secret.get(file, 'bulk')).toEqual(expected)
+      expect(await client.secret.get(file, 'bulk', 'metadata.namespace=x')).toEqual(expected)
     })
 
     it('the multi-valued store: one entry per top-level key (no scoping on this store)', async () => {
@@ -200,13 +205,15 @@ describe('daprd with local secret stores', () => {
   })
 
   describe('names on the wire', () => {
-    it('the SDK puts the key into the path unencoded; raw fetch with encodeURIComponent reaches any key', async () => {
+    it('the SDK puts the key into the path unencoded; encoded with encodeURIComponent, any key arrives', async () => {
       const secrets = { 'a/b': 'slash', 'q?x': 'query', 'h#x': 'hash', 'p%41': 'percent', 'with space': 'space' }
       const names = await startDaprd({ secrets })
       const sdk = httpClient(names)
       try {
-        for (const [key, value] of Object.entries(secrets))
+        for (const [key, value] of Object.entries(secrets)) {
           expect(await raw(names, file, key)).toEqual(ok({ [key]: value }))
+          expect(await sdk.secret.get(file, encodeURIComponent(key)), key).toEqual({ [key]: value })
+        }
         expect(await sdk.secret.get(file, 'with space')).toEqual({ 'with space': 'space' })
         expect(await sdkHttpError(sdk.secret.get(file, 'a/b'))).toEqual({
           error: 'Not Found',
@@ -322,6 +329,24 @@ describe('reload', () => {
 })
 
 describe('startDaprd', () => {
+  it('looks for daprd where build-daprd.sh puts it: a cache outside the work tree, by version', () => {
+    const script = fileURLToPath(new URL('./support/build-daprd.sh', import.meta.url))
+    const { HOME, PATH } = process.env
+    for (const env of [
+      { HOME },
+      { HOME, XDG_CACHE_HOME: '/xdg' },
+      { HOME, XDG_CACHE_HOME: '/xdg', SECRET_STORE_CACHE: '/shared/cache' },
+      { HOME, XDG_CACHE_HOME: '', SECRET_STORE_CACHE: '' },
+    ]) {
+      const printed = execFileSync('bash', [script, '--print-path'], { env: { PATH, ...env }, encoding: 'utf8' }).trim()
+      expect(daprdBinaryPath(env), JSON.stringify(env)).toBe(printed)
+    }
+    expect(daprdBinaryPath({ HOME: '/home/me' })).toBe('/home/me/.cache/secret-store/daprd/v1.18.2/daprd')
+    expect(daprdBinaryPath({ HOME: '/home/me', SECRET_STORE_CACHE: '/c' })).toBe('/c/daprd/v1.18.2/daprd')
+    const repo = fileURLToPath(new URL('../../../', import.meta.url))
+    expect(daprdBinaryPath({ HOME: process.env.HOME }).startsWith(repo)).toBe(false)
+  })
+
   it('fails, naming the build command, when the binary is missing', async () => {
     const saved = process.env.DAPRD_BINARY
     process.env.DAPRD_BINARY = '/nonexistent/daprd'

@@ -1,16 +1,25 @@
 /**
- * How the store classifies what comes back from the sidecar's address: daprd's own answers, and answers
- * of something else (a proxy, an HTML page, a garbled 200), injected by a fault proxy in front of a real daprd.
+ * How the store classifies what comes back from the sidecar's address through `@dapr/dapr`: daprd's own
+ * answers, and answers of something else (a proxy, an HTML page, a garbled 200), injected by a fault proxy
+ * in front of a real daprd; and the one parser of the SDK's rejections, on messages captured from it.
  */
-import { AccessDeniedError, type SecretStoreError, UnavailableError, UnknownSecretStoreError } from '@secret-store/core'
-import { type FaultProxy, rejectionOf, startFaultProxy } from '@secret-store/testkit'
+import { CommunicationProtocolEnum, DaprClient, LogLevel } from '@dapr/dapr'
+import {
+  AccessDeniedError,
+  ConfigurationError,
+  type SecretStoreError,
+  UnavailableError,
+  UnknownSecretStoreError,
+} from '@secret-store/core'
+import { type FaultProxy, freeLoopbackPort, rejectionOf, startFaultProxy } from '@secret-store/testkit'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { DaprResponseError, isSecretNotFound, mapDaprError } from '../src/errors.js'
+import { DaprResponseError, fromSdkError, isSecretNotFound, mapDaprError } from '../src/errors.js'
 import { DaprSecretStore, type DaprSecretStoreOptions } from '../src/index.js'
 import { DAPRD_STORES, type Daprd, startDaprd } from './support/daprd.js'
 
 const json = { 'content-type': 'application/json' }
 const daprBody = (errorCode: string, message: string) => JSON.stringify({ errorCode, message })
+const context = { store: 'DaprSecretStore', operation: 'get', secretName: 'k', secretStoreName: 's' } as const
 
 let daprd: Daprd
 let proxy: FaultProxy
@@ -41,9 +50,12 @@ const store = (options: Partial<DaprSecretStoreOptions> = {}) => {
   return made
 }
 
-/** The error of reading `names` while every request gets `status`/`body`. */
+/** Reads of the secrets API (not the SDK's `/v1.0/metadata` wait for the sidecar). */
+const secretsRead = { match: (request: { path: string }) => request.path.startsWith('/v1.0/secrets/') }
+
+/** The error of reading `names` while every secrets read gets `status`/`body`. */
 async function answeredWith(status: number, body: string, headers: Record<string, string> = json, names = ['key']) {
-  proxy.inject({ kind: 'status', status, body, headers })
+  proxy.inject({ kind: 'status', status, body, headers }, secretsRead)
   return (await rejectionOf(store({ bulk: 'always' }).getSecret(...names))) as SecretStoreError
 }
 
@@ -64,17 +76,17 @@ describe('answers of something other than the sidecar are UnavailableError, neve
       { 'content-type': 'text/plain' },
       'the sidecar address answered 400 without a Dapr error body',
     ],
-    ['a 200 without a body', 200, '', {}, 'Dapr answered 200 with a body that is not a secret'],
+    ['a 200 without a body', 200, '', {}, 'Dapr answered with a body that is not a secret'],
     [
       'a 200 HTML page',
       200,
       '<html>login</html>',
       { 'content-type': 'text/html' },
-      'Dapr answered 200 with a body that is not a secret',
+      'Dapr answered with a body that is not a secret',
     ],
-    ['a 200 with numbers', 200, '{"key":1}', json, 'Dapr answered 200 with a body that is not a secret'],
-    ['a 200 with an array', 200, '["value"]', json, 'Dapr answered 200 with a body that is not a secret'],
-    ['a 200 with null', 200, 'null', json, 'Dapr answered 200 with a body that is not a secret'],
+    ['a 200 with numbers', 200, '{"key":1}', json, 'Dapr answered with a body that is not a secret'],
+    ['a 200 with an array', 200, '["value"]', json, 'Dapr answered with a body that is not a secret'],
+    ['a 200 with null', 200, 'null', json, 'Dapr answered with a body that is not a secret'],
   ]
   for (const [label, status, body, headers, reason] of cases) {
     it(label, async () => {
@@ -88,7 +100,7 @@ describe('answers of something other than the sidecar are UnavailableError, neve
   it('a bulk answer whose entries are not secrets', async () => {
     const error = await answeredWith(200, '{"key":"value","other":"o"}', json, ['key', 'other', 'third'])
     expect(error).toBeInstanceOf(UnavailableError)
-    expect(error.message).toBe('secret backend unavailable: Dapr answered 200 with a body that is not a secret')
+    expect(error.message).toBe('secret backend unavailable: Dapr answered with a body that is not a secret')
   })
 })
 
@@ -116,9 +128,9 @@ describe("daprd's own answers", () => {
       500,
       daprBody('ERR_SECRET_STORES_NOT_CONFIGURED', 'secret store is not configured'),
     )
-    expect(error).toBeInstanceOf(UnknownSecretStoreError)
+    expect(error).toBeInstanceOf(ConfigurationError)
     expect(error.message).toBe(
-      'secret store error: Dapr has no secret store "local-file" (500 ERR_SECRET_STORES_NOT_CONFIGURED); check the component\'s metadata.name, its scopes and that it loaded for this app',
+      'secret store "DaprSecretStore" is misconfigured: Dapr has no secret store "local-file" (500 ERR_SECRET_STORES_NOT_CONFIGURED); check the component\'s metadata.name, its scopes and that it loaded for this app',
     )
     expect(error.retryable).toBe(false)
   })
@@ -137,25 +149,27 @@ describe("daprd's own answers", () => {
     expect(error).toBeInstanceOf(AccessDeniedError)
   })
 
-  it('a 429 or 503 with Retry-After is retryable with its delay', async () => {
+  it('a 429 or 503 is retryable; its Retry-After does not come through the SDK', async () => {
     for (const status of [429, 503]) {
+      proxy.clear()
       const error = (await answeredWith(status, daprBody('ERR_SECRET_GET', 'rate limited'), {
         ...json,
         'retry-after': '2',
       })) as UnavailableError
       expect(error).toBeInstanceOf(UnavailableError)
-      expect(error.retryAfterMs).toBe(2_000)
+      expect(error.message).toBe(`secret backend unavailable: Dapr answered ${status}`)
+      expect(error.retryAfterMs).toBeUndefined()
     }
   })
 
   it('a secret without keys ({}) reads as undefined', async () => {
-    proxy.inject({ kind: 'status', status: 200, body: '{}\n', headers: json })
+    proxy.inject({ kind: 'status', status: 200, body: '{}\n', headers: json }, secretsRead)
     expect(await store().getSecret('key')).toEqual({ key: undefined })
   })
 })
 
 describe('isSecretNotFound and mapDaprError', () => {
-  const answer = (status: number, body: string) => new DaprResponseError(status, new Headers(), body)
+  const answer = (status: number, body: string) => new DaprResponseError(status, body)
 
   it('takes only ERR_SECRET_GET whose message says not found once the key and store are taken out', () => {
     const notFound = answer(
@@ -178,32 +192,168 @@ describe('isSecretNotFound and mapDaprError', () => {
   it('keeps daprd message out of the error, and the shape check rejects non-Dapr codes', () => {
     const error = answer(500, daprBody('ERR_SECRET_GET', 'echo'))
     expect(error.message).toBe('Dapr answered 500 ERR_SECRET_GET')
-    // daprd's message and the headers are not enumerable: nothing copies them by accident.
+    // daprd's message is not enumerable: nothing copies it by accident.
     expect(Object.keys(error).sort()).toEqual(['code', 'kind', 'name', 'status'])
     expect(error.detail).toBe('echo')
     expect(answer(500, '{"errorCode":"oops","message":"x"}').code).toBeUndefined()
-    expect(new DaprResponseError(200, new Headers(), '{"key":"s3cret-value"}', 'body').detail).toBe('')
+    const garbled = new DaprResponseError(undefined, '{"key":"s3cret-value"}', 'body')
+    expect(garbled.detail).toBe('')
+    expect(garbled.message).toBe('Dapr answered with a garbled body')
   })
 
-  it('classifies transport failures through core', () => {
-    const refused = Object.assign(new TypeError('fetch failed'), {
-      cause: Object.assign(new Error('connect'), { code: 'ECONNRESET' }),
+  it("classifies node-fetch's transport failures (from the SDK) through core", async () => {
+    // A real FetchError of the SDK's HTTP client: the request its wait for the sidecar sends, to a closed port.
+    const client = new DaprClient({
+      daprHost: '127.0.0.1',
+      daprPort: String(await freeLoopbackPort()),
+      communicationProtocol: CommunicationProtocolEnum.HTTP,
+      logger: { level: LogLevel.Error },
     })
-    const error = mapDaprError(refused, {
-      store: 'DaprSecretStore',
-      operation: 'get',
-      secretName: 'k',
-      secretStoreName: 's',
-    })
+    const execute = (client.daprClient as unknown as { execute(url: string, params: null, init: boolean): unknown })
+      .execute
+    const refused = await rejectionOf(Promise.resolve(execute.call(client.daprClient, '/metadata', null, false)))
+    expect(refused).toMatchObject({ name: 'FetchError', type: 'system', code: 'ECONNREFUSED' })
+    expect(fromSdkError(refused)).toBe(refused)
+    const error = mapDaprError(refused, context)
     expect(error).toBeInstanceOf(UnavailableError)
-    expect(error.message).toBe('secret backend unavailable: could not reach Dapr (ECONNRESET)')
-    const other = mapDaprError(new RangeError('boom'), {
-      store: 'DaprSecretStore',
-      operation: 'get',
-      secretName: 'k',
-      secretStoreName: 's',
+    expect(error.message).toBe('secret backend unavailable: could not reach Dapr (ECONNREFUSED)')
+    // The FetchError's message names the URL; the cause keeps the code only.
+    expect((error.cause as Error).message).toBe('ECONNREFUSED')
+    const reset = Object.assign(new Error('request to http://x/ failed, reason: socket hang up'), {
+      name: 'FetchError',
+      type: 'system',
+      code: 'ECONNRESET',
     })
+    expect(mapDaprError(reset, context).message).toBe('secret backend unavailable: could not reach Dapr (ECONNRESET)')
+    const other = mapDaprError(new RangeError('boom'), context)
     expect(other).toBeInstanceOf(UnknownSecretStoreError)
     expect(other.message).toBe('secret store error: Dapr request failed (RangeError)')
+  })
+
+  it('the SDK giving up on the sidecar, and a redirect it could not follow, are UnavailableError', () => {
+    const gaveUp = mapDaprError(new Error('DAPR_SIDECAR_COULD_NOT_BE_STARTED'), context)
+    expect(gaveUp).toBeInstanceOf(UnavailableError)
+    expect(gaveUp.message).toBe(
+      'secret backend unavailable: @dapr/dapr gave up waiting for the sidecar (DAPR_SIDECAR_COULD_NOT_BE_STARTED)',
+    )
+    const loop = Object.assign(new Error('maximum redirect reached at: http://x/'), {
+      name: 'FetchError',
+      type: 'max-redirect',
+    })
+    expect(mapDaprError(loop, context).message).toBe(
+      'secret backend unavailable: the sidecar address redirected and the redirect failed (max-redirect)',
+    )
+  })
+
+  it('an abort reason from the attempt comes out as it is', () => {
+    const timeout = new UnavailableError('the backend did not answer within 200 ms', { store: 'DaprSecretStore' })
+    expect(fromSdkError(timeout)).toBe(timeout)
+    expect(mapDaprError(timeout, context)).toBe(timeout)
+    const aborted = mapDaprError(new DOMException('This operation was aborted', 'AbortError'), context)
+    expect(aborted).toBeInstanceOf(UnavailableError)
+    expect(aborted.message).toBe('secret backend unavailable: Dapr did not answer in time (AbortError)')
+  })
+})
+
+describe('fromSdkError on what @dapr/dapr 3.18 rejects with (captured from daprd 1.18.2)', () => {
+  /** `HTTPClient.execute`: `new Error(JSON.stringify({ error: statusText, error_msg: body, status }))`. */
+  const sdkError = (error: string, body: string, status: number) =>
+    new Error(JSON.stringify({ error, error_msg: body, status }))
+  const captured = {
+    missing: sdkError(
+      'Internal Server Error',
+      daprBody(
+        'ERR_SECRET_GET',
+        'failed getting secret with key missing from secret store local-file: secret missing not found',
+      ),
+      500,
+    ),
+    unknownStore: sdkError(
+      'Unauthorized',
+      daprBody('ERR_SECRET_STORE_NOT_FOUND', 'failed finding secret store with key no-such-store'),
+      401,
+    ),
+    denied: sdkError(
+      'Forbidden',
+      daprBody('ERR_PERMISSION_DENIED', 'access denied by policy to get "a" from "local-file"'),
+      403,
+    ),
+    badToken: sdkError('Unauthorized', 'invalid api token\n', 401),
+    proxyPage: sdkError('Not Found', '<html>Not Found</html>', 404),
+  }
+
+  it('matches the captured text byte for byte', () => {
+    expect(captured.missing.message).toBe(
+      '{"error":"Internal Server Error","error_msg":"{\\"errorCode\\":\\"ERR_SECRET_GET\\",\\"message\\":\\"failed getting secret with key missing from secret store local-file: secret missing not found\\"}","status":500}',
+    )
+    expect(captured.badToken.message).toBe('{"error":"Unauthorized","error_msg":"invalid api token\\n","status":401}')
+  })
+
+  it('gives the status, daprd error code and message of each answer', () => {
+    const parsed = Object.fromEntries(
+      Object.entries(captured).map(([label, error]) => {
+        const answer = fromSdkError(error) as DaprResponseError
+        expect(answer, label).toBeInstanceOf(DaprResponseError)
+        return [label, { status: answer.status, code: answer.code, detail: answer.detail, kind: answer.kind }]
+      }),
+    )
+    expect(parsed).toEqual({
+      missing: {
+        status: 500,
+        code: 'ERR_SECRET_GET',
+        detail: 'failed getting secret with key missing from secret store local-file: secret missing not found',
+        kind: 'status',
+      },
+      unknownStore: {
+        status: 401,
+        code: 'ERR_SECRET_STORE_NOT_FOUND',
+        detail: 'failed finding secret store with key no-such-store',
+        kind: 'status',
+      },
+      denied: {
+        status: 403,
+        code: 'ERR_PERMISSION_DENIED',
+        detail: 'access denied by policy to get "a" from "local-file"',
+        kind: 'status',
+      },
+      badToken: { status: 401, code: undefined, detail: 'invalid api token\n', kind: 'status' },
+      proxyPage: { status: 404, code: undefined, detail: '<html>Not Found</html>', kind: 'status' },
+    })
+    expect(isSecretNotFound(fromSdkError(captured.missing), 'missing', 'local-file')).toBe(true)
+  })
+
+  it('classifies each as the store reports it', () => {
+    const classes = Object.fromEntries(
+      Object.entries(captured).map(([label, error]) => {
+        const mapped = mapDaprError(fromSdkError(error), { ...context, secretStoreName: 'no-such-store' })
+        return [label, `${mapped.constructor.name}: ${mapped.message}`]
+      }),
+    )
+    expect(classes).toEqual({
+      missing: 'UnavailableError: secret backend unavailable: Dapr answered 500',
+      unknownStore:
+        'ConfigurationError: secret store "DaprSecretStore" is misconfigured: Dapr has no secret store "no-such-store" (401 ERR_SECRET_STORE_NOT_FOUND); check the component\'s metadata.name, its scopes and that it loaded for this app',
+      denied:
+        'AccessDeniedError: access denied to "k": Dapr answered 403 ERR_PERMISSION_DENIED: the store\'s secret scoping refuses this secret',
+      badToken:
+        'AccessDeniedError: access denied to "k": Dapr answered 401: the dapr-api-token is missing or wrong (DAPR_API_TOKEN)',
+      proxyPage:
+        'UnavailableError: secret backend unavailable: the sidecar address answered 404 without a Dapr error body',
+    })
+  })
+
+  it('leaves everything else as it is', () => {
+    for (const other of [
+      new Error('DAPR_SIDECAR_COULD_NOT_BE_STARTED'),
+      new Error('{not json'),
+      new Error('{"error":"x","status":"500","error_msg":"y"}'),
+      new Error('{"error":"x","status":500}'),
+      new Error('null'),
+      new TypeError('{"error":"x","error_msg":"y","status":500}'),
+      'a string',
+      undefined,
+    ]) {
+      expect(fromSdkError(other)).toBe(other)
+    }
   })
 })

@@ -1,7 +1,8 @@
 import { CommunicationProtocolEnum, DaprClient, LogLevel } from '@dapr/dapr'
+import { ConfigurationError } from '@secret-store/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DaprSecretStore, type DaprSecretStoreOptions } from '../src/index.js'
-import { resolveDaprOptions } from '../src/options.js'
+import { ownClientOptions, resolveDaprOptions } from '../src/options.js'
 
 const clients: DaprClient[] = []
 const sdk = (options: ConstructorParameters<typeof DaprClient>[0]) => {
@@ -17,53 +18,65 @@ afterEach(async () => {
 const resolve = (own: Partial<DaprSecretStoreOptions>, env: NodeJS.ProcessEnv = {}) =>
   resolveDaprOptions({ secretStoreName: 'kubernetes', ...own } as never, env)
 
+const endpointOf = (own: Partial<DaprSecretStoreOptions>, env: NodeJS.ProcessEnv = {}) => {
+  const { sidecar } = resolve(own, env)
+  return 'endpoint' in sidecar ? sidecar.endpoint : 'an injected client'
+}
+
 describe('where the store finds the sidecar', () => {
   it("defaults to Dapr's own conventions: DAPR_HOST, DAPR_HTTP_PORT, then 127.0.0.1:3500", () => {
-    expect(resolve({}).secretsUrl).toBe('http://127.0.0.1:3500/v1.0/secrets/kubernetes/')
-    expect(resolve({}, { DAPR_HOST: 'dapr.local', DAPR_HTTP_PORT: '3601' }).secretsUrl).toBe(
-      'http://dapr.local:3601/v1.0/secrets/kubernetes/',
+    expect(endpointOf({})).toBe('http://127.0.0.1:3500')
+    expect(endpointOf({}, { DAPR_HOST: 'dapr.local', DAPR_HTTP_PORT: '3601' })).toBe('http://dapr.local:3601')
+    expect(endpointOf({ daprPort: 4000 }, { DAPR_HOST: 'dapr.local', DAPR_HTTP_PORT: '3601' })).toBe(
+      'http://dapr.local:4000',
     )
-    expect(resolve({ daprPort: 4000 }, { DAPR_HOST: 'dapr.local', DAPR_HTTP_PORT: '3601' }).secretsUrl).toBe(
-      'http://dapr.local:4000/v1.0/secrets/kubernetes/',
-    )
-    expect(resolve({ daprHost: '::1', daprPort: '3500' }).secretsUrl).toBe('http://[::1]:3500/v1.0/secrets/kubernetes/')
+    expect(endpointOf({ daprHost: '::1', daprPort: '3500' })).toBe('http://[::1]:3500')
   })
 
   it('takes DAPR_HTTP_ENDPOINT (https too) when neither daprHost nor daprPort is given, as the SDK does', () => {
     const env = { DAPR_HTTP_ENDPOINT: 'https://api.dapr.example/', DAPR_HTTP_PORT: '3601' }
-    expect(resolve({}, env).secretsUrl).toBe('https://api.dapr.example/v1.0/secrets/kubernetes/')
-    expect(resolve({ daprPort: 3500 }, env).secretsUrl).toBe('http://127.0.0.1:3500/v1.0/secrets/kubernetes/')
-    expect(resolve({ daprEndpoint: 'http://sidecar:3500/prefix/' }).secretsUrl).toBe(
-      'http://sidecar:3500/prefix/v1.0/secrets/kubernetes/',
-    )
+    expect(endpointOf({}, env)).toBe('https://api.dapr.example')
+    expect(endpointOf({ daprPort: 3500 }, env)).toBe('http://127.0.0.1:3500')
+    expect(endpointOf({ daprEndpoint: 'http://sidecar:3500/' })).toBe('http://sidecar:3500')
   })
 
   it('sends the API token from the option, else DAPR_API_TOKEN', () => {
-    expect(resolve({}).apiToken).toBeUndefined()
-    expect(resolve({}, { DAPR_API_TOKEN: 'from-env' }).apiToken).toBe('from-env')
-    expect(resolve({ apiToken: 'given' }, { DAPR_API_TOKEN: 'from-env' }).apiToken).toBe('given')
+    const token = (own: Partial<DaprSecretStoreOptions>, env: NodeJS.ProcessEnv = {}) =>
+      (resolve(own, env).sidecar as { apiToken?: string }).apiToken
+    expect(token({})).toBeUndefined()
+    expect(token({}, { DAPR_API_TOKEN: 'from-env' })).toBe('from-env')
+    expect(token({ apiToken: 'given' }, { DAPR_API_TOKEN: 'from-env' })).toBe('given')
   })
 
-  it("takes an HTTP DaprClient's address and token (its https endpoint too) and never calls it", () => {
+  it('builds its own client for the endpoint: HTTP, the token, a logger that never prints request headers', () => {
+    for (const [endpoint, clientUrl] of [
+      ['http://127.0.0.1:3500', 'http://127.0.0.1:3500/v1.0'],
+      ['http://[::1]:3999', 'http://[::1]:3999/v1.0'],
+      ['https://api.dapr.example', 'https://api.dapr.example:443/v1.0'],
+      ['http://sidecar', 'http://sidecar:80/v1.0'],
+    ] as const) {
+      const options = ownClientOptions(endpoint, 'tok')
+      expect(options, endpoint).toMatchObject({
+        communicationProtocol: CommunicationProtocolEnum.HTTP,
+        daprApiToken: 'tok',
+        logger: { level: LogLevel.Error },
+      })
+      // The SDK's HTTP client parses the options back into the same address.
+      const client = sdk(options)
+      expect((client.daprClient as unknown as { clientUrl: string }).clientUrl, endpoint).toBe(clientUrl)
+      expect(client.options.daprApiToken).toBe('tok')
+    }
+    expect(ownClientOptions('http://127.0.0.1:3500', undefined)).not.toHaveProperty('daprApiToken')
+  })
+
+  it('reads through an injected HTTP DaprClient as it is', () => {
     const client = sdk({
       daprHost: '127.0.0.1',
       daprPort: '3999',
       communicationProtocol: CommunicationProtocolEnum.HTTP,
       daprApiToken: 'client-token',
     })
-    expect(resolve({ client })).toMatchObject({
-      secretsUrl: 'http://127.0.0.1:3999/v1.0/secrets/kubernetes/',
-      apiToken: 'client-token',
-    })
-    const saved = process.env.DAPR_HTTP_ENDPOINT
-    process.env.DAPR_HTTP_ENDPOINT = 'https://remote.dapr.example'
-    try {
-      const remote = sdk({ communicationProtocol: CommunicationProtocolEnum.HTTP })
-      expect(resolve({ client: remote }).secretsUrl).toBe('https://remote.dapr.example:443/v1.0/secrets/kubernetes/')
-    } finally {
-      if (saved === undefined) delete process.env.DAPR_HTTP_ENDPOINT
-      else process.env.DAPR_HTTP_ENDPOINT = saved
-    }
+    expect((resolve({ client }).sidecar as { client: unknown }).client).toBe(client)
   })
 
   it('refuses a gRPC DaprClient: the SDK loses keys of multi-valued secrets over gRPC', () => {
@@ -73,21 +86,15 @@ describe('where the store finds the sidecar', () => {
       communicationProtocol: CommunicationProtocolEnum.GRPC,
     })
     expect(() => new DaprSecretStore({ secretStoreName: 'kubernetes', client })).toThrow(
-      /DaprSecretStore: a gRPC DaprClient is refused: @dapr\/dapr 3.x returns only the first key of a multi-valued secret/,
+      /is misconfigured: a gRPC DaprClient is refused: @dapr\/dapr 3.x returns only the first key of a multi-valued secret/,
     )
   })
 
   it('sends per-request metadata as metadata.<key> query parameters', () => {
-    expect(resolve({ metadata: { namespace: 'payments', 'version id': 'a&b' } }).query).toBe(
-      '?metadata.namespace=payments&metadata.version+id=a%26b',
+    expect(resolve({ metadata: { namespace: 'payments', 'version id': 'a&b' } }).metadata).toBe(
+      'metadata.namespace=payments&metadata.version+id=a%26b',
     )
-    expect(resolve({ metadata: {} }).query).toBe('')
-  })
-
-  it('percent-encodes the component name', () => {
-    expect(resolve({ secretStoreName: 'my store/1' }).secretsUrl).toBe(
-      'http://127.0.0.1:3500/v1.0/secrets/my%20store%2F1/',
-    )
+    expect(resolve({ metadata: {} }).metadata).toBe('')
   })
 })
 
@@ -97,7 +104,13 @@ describe('option checks', () => {
 
   it('names the bad option', () => {
     expect(refused({ secretStoreName: '' })).toThrow(/secretStoreName must name the secret store component/)
-    expect(refused({ secretStoreName: undefined })).toThrow(/secretStoreName must name/)
+    expect(refused({ secretStoreName: 7 })).toThrow(/secretStoreName must name/)
+    expect(refused({ secretStoreNmae: 'x' })).toThrow(
+      /unknown option "secretStoreNmae" \(did you mean "secretStoreName"\?\); accepted options: .*clientConfig/,
+    )
+    expect(refused({ daprHost: 'h', clientConfig: { daprPort: '3500' } })).toThrow(
+      'the sidecar is given twice: pass either daprHost or clientConfig, not both',
+    )
     expect(refused({ bulk: 'sometimes' })).toThrow("bulk must be 'auto', 'never' or 'always'")
     expect(refused({ tenantSeparator: '-' })).toThrow("tenantSeparator must be ':', '.' or '/'")
     for (const keySeparator of ['', '##', 'a', '_', '-', ':', 7]) {
@@ -111,10 +124,16 @@ describe('option checks', () => {
       /daprEndpoint \(or DAPR_HTTP_ENDPOINT\) must be an http: or https: URL/,
     )
     expect(refused({ daprEndpoint: 'http://user:pw@x' })).toThrow('daprEndpoint must not carry credentials')
+    // The SDK would drop the path and reach another address.
+    expect(refused({ daprEndpoint: 'http://sidecar:3500/prefix/' })).toThrow(
+      'daprEndpoint (or DAPR_HTTP_ENDPOINT) must have no path: @dapr/dapr reaches the Dapr API at its root',
+    )
     expect(refused({ daprEndpoint: 'http://x', daprPort: 1 })).toThrow('pass either daprEndpoint or daprHost/daprPort')
     expect(refused({ client: {} })).toThrow('client must be a DaprClient')
+    expect(refused({ client: { options: {} } })).toThrow('client must be a DaprClient')
     expect(refused({ metadata: { a: 1 } })).toThrow('metadata must map non-empty keys to strings')
     expect(refused({ maxConcurrency: 0 })).toThrow(RangeError)
+    expect(refused({ bulk: 'sometimes' })).toThrow(ConfigurationError)
   })
 
   it('refuses host, port or token beside an injected client', () => {

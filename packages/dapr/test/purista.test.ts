@@ -1,3 +1,4 @@
+import { ConfigurationError } from '@secret-store/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 // The repository's example service (PURISTA 1.11), run here with this store; the example's own
 // dependencies (@purista/core, zod) resolve from its folder.
@@ -30,6 +31,30 @@ describe('a PURISTA service on DaprSecretStore against a real daprd', () => {
     } finally {
       await secretStore.destroy()
     }
-    expect(() => new DaprSecretStore({ secretStoreName: daprd.stores.file, enableSet: true })).toThrow(TypeError)
+    expect(() => new DaprSecretStore({ secretStoreName: daprd.stores.file, enableSet: true })).toThrow(
+      ConfigurationError,
+    )
+  })
+
+  it("takes the options of PURISTA's own Dapr secret store unchanged (secretStoreName, clientConfig, metadata)", async () => {
+    // As `@purista/dapr-sdk`'s DaprSecretStore is configured: its DaprClientConfig, all keys set.
+    const secretStore = new DaprSecretStore({
+      enableGet: true,
+      secretStoreName: daprd.stores.file,
+      clientConfig: {
+        daprHost: '127.0.0.1',
+        daprPort: String(daprd.httpPort),
+        daprApiVersion: 'v1.0',
+        isKeepAlive: true,
+        appPrefix: 'app-',
+        pubSubName: 'pubsub',
+      },
+      metadata: { namespace: undefined },
+    })
+    try {
+      expect(await secretStore.getSecret('paymentApiKey')).toEqual({ paymentApiKey: 'dapr-payment-key' })
+    } finally {
+      await secretStore.destroy()
+    }
   })
 })

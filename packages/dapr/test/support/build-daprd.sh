@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the daprd sidecar that the Dapr tests start (packages/dapr/test/support/daprd.ts):
 # github.com/dapr/dapr v1.18.2 from the Go module proxy, with only the local.file and local.env
-# secret stores registered (daprd-secretstores.go, next to this script), into
-# <repo>/.cache/daprd/daprd (gitignored).
+# secret stores registered (daprd-secretstores.go, next to this script), into a cache outside the work
+# tree, by version, shared by every checkout:
+#   ${SECRET_STORE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/secret-store}/daprd/v1.18.2/daprd
+# (test/support/daprd.ts looks there; `--print-path` prints that path and exits).
 #
 # Why not `go install github.com/dapr/dapr/cmd/daprd@v1.18.2`: dapr's go.mod has replace directives,
 # which `go install pkg@version` refuses. Why not `go build -tags stablecomponents`: that links every
@@ -18,12 +20,17 @@ set -euo pipefail
 VERSION=v1.18.2
 MODULE=github.com/dapr/dapr
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "$HERE/../../../.." && pwd)"
 REGISTRATION="$HERE/daprd-secretstores.go"
-OUT_DIR="$REPO_ROOT/.cache/daprd"
+CACHE_ROOT="${SECRET_STORE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/secret-store}"
+OUT_DIR="$CACHE_ROOT/daprd/$VERSION"
 OUT="$OUT_DIR/daprd"
 STAMP="$OUT_DIR/daprd.stamp"
 SELF="bash packages/dapr/test/support/build-daprd.sh"
+
+if [[ "${1:-}" == --print-path ]]; then
+  echo "$OUT"
+  exit 0
+fi
 
 say() { echo "build-daprd: $*"; }
 die() {

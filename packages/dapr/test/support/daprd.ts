@@ -1,9 +1,9 @@
 /**
  * Starts a throwaway Dapr sidecar (daprd) with local secret stores for integration tests.
  *
- * The binary: env DAPRD_BINARY, else <repo>/.cache/daprd/daprd, built from the Go module proxy by
- * `bash packages/dapr/test/support/build-daprd.sh` (daprd v1.18.2 with only the `local.file` and
- * `local.env` secret stores compiled in). A missing or stale binary fails the start, naming that command.
+ * The binary: env DAPRD_BINARY, else `daprdBinaryPath()` (a cache outside the work tree, by version),
+ * built from the Go module proxy by `bash packages/dapr/test/support/build-daprd.sh` (daprd v1.18.2 with
+ * only the `local.file` and `local.env` secret stores compiled in). A missing or stale binary fails the start, naming that command.
  * DAPRD_DEBUG=1 copies the sidecar's output to stderr.
  *
  * Each call starts its own daprd in standalone mode, on free loopback ports, with no app, placement,
@@ -20,10 +20,9 @@
 import { execFileSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { homedir, tmpdir } from 'node:os'
 import path from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
-import { fileURLToPath } from 'node:url'
 import { freeLoopbackPort, type LocalBackendFailure, startLocalBackend } from '@secret-store/testkit'
 
 /** The contents of the secrets JSON file: string values, nested to any depth. */
@@ -100,8 +99,17 @@ export interface Daprd {
 
 const HOST = '127.0.0.1'
 const DAPRD_VERSION = '1.18.2'
-const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
-const DEFAULT_BINARY = path.join(REPO_ROOT, '.cache', 'daprd', 'daprd')
+
+/**
+ * Where build-daprd.sh puts daprd (its `--print-path`): outside the work tree, by version, so that every
+ * checkout shares one build: `${SECRET_STORE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/secret-store}/daprd/v1.18.2/daprd`.
+ */
+export function daprdBinaryPath(env: NodeJS.ProcessEnv = process.env): string {
+  const cache =
+    env.SECRET_STORE_CACHE ||
+    path.join(env.XDG_CACHE_HOME || path.join(env.HOME || homedir(), '.cache'), 'secret-store')
+  return path.join(cache, 'daprd', `v${DAPRD_VERSION}`, 'daprd')
+}
 const BUILD_COMMAND = 'bash packages/dapr/test/support/build-daprd.sh'
 const STARTUP_TIMEOUT_MS = 30_000
 const RELOAD_TIMEOUT_MS = 15_000
@@ -250,7 +258,7 @@ export async function startDaprd(options: DaprdOptions = {}): Promise<Daprd> {
 
 /** The daprd binary, after checking that it is the version build-daprd.sh builds. */
 function findDaprd(): string {
-  const binary = process.env.DAPRD_BINARY || DEFAULT_BINARY
+  const binary = process.env.DAPRD_BINARY || daprdBinaryPath()
   if (!existsSync(binary)) {
     throw new Error(
       `daprd not found at ${binary}. Build it (daprd v${DAPRD_VERSION}, ~2 min once) with: ${BUILD_COMMAND}`,
