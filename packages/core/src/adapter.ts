@@ -5,6 +5,7 @@
  */
 export type { CacheEntry, ResolvedCacheOptions } from './cache.js'
 export { mapWithConcurrency } from './concurrency.js'
+export { SecretStoreHooks } from './hooks.js'
 export { parseTenantName, pathNameProblem } from './names.js'
 export type { OptionKeysOf } from './option-keys.js'
 export { checkOptionKeys, oneSpelling, optionKeys } from './option-keys.js'

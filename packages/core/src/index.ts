@@ -22,7 +22,7 @@ export {
 export type { BackendName, InvalidBackendName } from './names.js'
 export { printableName, SECRET_NAME_MAX_LENGTH, secretNameProblem, TENANT_ID_PATTERN } from './names.js'
 
-export type { WithSecretsOptions } from './rotation.js'
+export type { SecretReader, WithSecretsOptions } from './rotation.js'
 export { isAuthenticationError, withSecrets } from './rotation.js'
 export { SecretStoreBaseClass } from './secret-store-base-class.js'
 export { SPAN_ATTRIBUTES, SPAN_NAMES } from './tracing.js'

@@ -21,6 +21,12 @@ export interface WithSecretsOptions {
   reuseRefreshMs?: number
 }
 
+/**
+ * What `withSecrets` reads through: any store or view, or PURISTA's `context.secrets`. Refreshes are shared
+ * per object, so pass the store (or one long-lived view) to share them across requests.
+ */
+export type SecretReader = Pick<SecretStore, 'getSecret'> & Partial<FreshSecretReader>
+
 interface Refresh {
   /** The value the failed work used. */
   readonly basedOn: string | undefined
@@ -45,7 +51,7 @@ const refreshes = new WeakMap<object, Map<string, Refresh>>()
  * })
  */
 export async function withSecrets<const Names extends string[], T>(
-  store: SecretStore,
+  store: SecretReader,
   names: Names,
   work: (secrets: SecretValues<Names>) => Promise<T> | T,
   options: WithSecretsOptions = {},
@@ -62,7 +68,7 @@ export async function withSecrets<const Names extends string[], T>(
 }
 
 async function refresh<Names extends string[]>(
-  store: SecretStore,
+  store: SecretReader,
   names: Names,
   used: SecretValues<Names>,
   reuseMs: number,
@@ -115,8 +121,8 @@ function pick(values: Record<string, string | undefined>, names: string[]) {
 }
 
 /** Reads from the backend: `getSecretWith({ forceFetch })` where the store has it, else invalidate and read. */
-function forcedRead(store: SecretStore, names: string[]): Promise<Record<string, string | undefined>> {
-  const fresh = store as SecretStore & Partial<FreshSecretReader>
+function forcedRead(store: SecretReader, names: string[]): Promise<Record<string, string | undefined>> {
+  const fresh = store as SecretReader & Partial<FreshSecretReader>
   if (typeof fresh.getSecretWith === 'function') return fresh.getSecretWith({ forceFetch: true }, ...names)
   if (typeof fresh.invalidate === 'function') fresh.invalidate(...names)
   return store.getSecret(...names)

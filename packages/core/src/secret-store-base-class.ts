@@ -1,29 +1,27 @@
 import { inspect } from 'node:util'
 import type { StandardSchemaV1 } from '@standard-schema/spec'
 import { coarseNow } from './clock.js'
-import { mapWithConcurrency } from './concurrency.js'
 import {
   NotSupportedError,
   OperationDisabledError,
   SecretStoreError,
   StoreDestroyedError,
   UnavailableError,
-  UnknownSecretStoreError,
 } from './errors.js'
-import { type BackendName, printableName } from './names.js'
+import { defaultMapError, hasManyNameRead, SecretStoreHooks } from './hooks.js'
+import { readThroughHooks } from './loader.js'
+import { printableName } from './names.js'
 import { type ResolvedStoreOptions, resolveStoreOptions } from './options.js'
 import { ReadThrough } from './read-through.js'
 import { attemptSignal, type CallContext, CallRunner, WriteQueue } from './reliability.js'
 import { SPAN_ATTRIBUTES, StoreTracer } from './tracing.js'
-import { classifyTransport, statusOf, unknownError } from './transport.js'
-import { type JsonReadOptions, type JsonValue, TypedValues, type ValueEncoding, valueBytes } from './typed-values.js'
+import { type JsonReadOptions, type JsonValue, TypedValues, valueBytes } from './typed-values.js'
 import {
   DEFAULT_CAPABILITIES,
   type FreshSecretReader,
   type ReadOptions,
   type RemoveSecretOptions,
   type SecretOperation,
-  type SecretRead,
   type SecretStore,
   type SecretStoreCapabilities,
   type SecretStoreLogger,
@@ -47,6 +45,7 @@ import { checkReadOptions, checkValue, resolveName } from './validation.js'
  * }
  */
 export abstract class SecretStoreBaseClass<Config extends object = Record<string, unknown>>
+  extends SecretStoreHooks
   implements SecretStore, FreshSecretReader, TypedSecretReader
 {
   readonly name: string
@@ -68,6 +67,7 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
   #destroyed = false
 
   constructor(name: string, config: StoreBaseConfig<Config>) {
+    super()
     this.name = name
     const options = resolveStoreOptions(config, name)
     this.#options = options
@@ -94,11 +94,6 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     return { ...DEFAULT_CAPABILITIES, ...this.backendCapabilities, batchReads: this.#batchReads() }
   }
 
-  /** The capabilities that differ from the defaults (writes, recoverable delete, value size). */
-  protected get backendCapabilities(): Partial<Omit<SecretStoreCapabilities, 'batchReads'>> {
-    return {}
-  }
-
   /**
    * The abort signal of the backend request running now: hooks pass it to their SDK, so that a request
    * past its deadline is given up by the SDK too. (The base class stops waiting for it either way.)
@@ -112,57 +107,9 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     return this.#options.reliability.attemptTimeoutMs
   }
 
-  /** The backend's name for `name` (after `nameTransform`); `{ invalid: rule }` for one it cannot hold. */
-  protected backendName(name: string): BackendName {
-    return name
-  }
-
-  /** Reads one secret (by its backend name). */
-  protected abstract getSecretImpl(name: string): Promise<SecretRead>
-
-  /**
-   * Optional batch read: the answered names; names left out are missing secrets. Override it when the
-   * backend reads many names in one request; the base's own version only marks its absence.
-   */
-  protected getSecretsImpl(_names: readonly string[]): Promise<ReadonlyMap<string, string | undefined>> {
-    return Promise.reject(new TypeError('getSecretsImpl is not implemented'))
-  }
-
   /** Whether the subclass has a batch read. */
   #batchReads(): boolean {
-    return this.getSecretsImpl !== SecretStoreBaseClass.prototype.getSecretsImpl && this.readBatchSize > 1
-  }
-
-  /** The most names one `getSecretsImpl` call takes. */
-  protected get readBatchSize(): number {
-    return Number.POSITIVE_INFINITY
-  }
-
-  /** Creates or updates one secret. */
-  protected abstract setSecretImpl(name: string, value: string): Promise<void>
-
-  /** Deletes one secret; must resolve when it does not exist. */
-  protected abstract removeSecretImpl(name: string, options?: RemoveSecretOptions): Promise<void>
-
-  /** Releases what the store holds (clients, timers); called once by `destroy()`. */
-  protected async closeImpl(): Promise<void> {}
-
-  /**
-   * Turns an error thrown by a hook into a `SecretStoreError`. This default classifies transport
-   * failures and retryable HTTP statuses (core's shared rules) and calls anything else unknown, with a
-   * sanitized cause; adapters override it for their backend's own codes and fall back to it.
-   */
-  protected mapError(error: unknown, operation: SecretOperation, secretName: string | undefined): SecretStoreError {
-    const headers = (error as { headers?: unknown } | null)?.headers
-    const context = {
-      store: this.name,
-      operation,
-      secretName,
-      backend: this.name,
-      status: statusOf(error),
-      headers: typeof headers === 'object' && headers !== null ? (headers as Record<string, unknown>) : undefined,
-    }
-    return classifyTransport(error, context) ?? unknownError(error, context)
+    return hasManyNameRead(this) && this.readBatchSize > 1
   }
 
   /** One key per requested name, `undefined` for a missing secret. Frozen: cached answers are shared. */
@@ -229,11 +176,6 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     return raw === undefined ? undefined : valueBytes(raw, this.valueEncoding(this.#resolve(name, 'get')))
   }
 
-  /** How the backend's answer for `backendName` carried its value: `'base64'` for bytes sent as base64 text. */
-  protected valueEncoding(_backendName: string): ValueEncoding {
-    return 'utf8'
-  }
-
   async #readOne(name: string, options: ReadOptions): Promise<string | undefined> {
     const values = await (Object.keys(options).length === 0 ? this.getSecret(name) : this.getSecretWith(options, name))
     return values[name]
@@ -294,39 +236,20 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
   async #load(names: string[], backendNames: ReadonlyMap<string, string>): Promise<Map<string, string | undefined>> {
     // Two callers' names may be one backend name (an alias): it is read once.
     const ids = [...new Set(names.map((name) => backendNames.get(name) as string))]
-    const found = new Map<string, string | undefined>()
     const deadline = this.#runner.deadline()
-    const call = <T>(secretName: string | undefined, hook: () => Promise<T>) => {
-      const context: CallContext = { store: this.name, operation: 'get', secretName, deadline, retry: true }
-      return this.#runner.run(context, hook, (err) => this.#wrap(err, 'get', secretName))
-    }
-    if (ids.length > 1 && this.#batchReads()) {
-      const size = Math.min(this.readBatchSize, ids.length)
-      const chunks = Array.from({ length: Math.ceil(ids.length / size) }, (_, i) => ids.slice(i * size, (i + 1) * size))
-      await mapWithConcurrency(chunks, this.maxConcurrency, async (chunk) => {
-        const answered = await call(undefined, () => this.getSecretsImpl(chunk))
-        for (const id of chunk) found.set(id, this.#checkValue(id, answered.get(id)))
-      })
-    } else {
-      await mapWithConcurrency(ids, this.maxConcurrency, async (id) => {
-        const read = await call(id, () => this.getSecretImpl(id))
-        const value =
-          read !== null && typeof read === 'object' ? (Object.hasOwn(read, id) ? read[id] : undefined) : read
-        found.set(id, this.#checkValue(id, value))
-      })
-    }
+    const found = await readThroughHooks(ids, {
+      store: this.name,
+      maxConcurrency: this.maxConcurrency,
+      batchSize: this.#batchReads() ? this.readBatchSize : undefined,
+      readMany: (chunk) => this.getSecretsImpl(chunk),
+      readOne: (id) => this.getSecretImpl(id),
+      call: (secretName, hook) => {
+        const context: CallContext = { store: this.name, operation: 'get', secretName, deadline, retry: true }
+        return this.#runner.run(context, hook, (err) => this.#wrap(err, 'get', secretName))
+      },
+    })
     this.logger.debug({ store: this.name, operation: 'get', count: ids.length }, 'secrets read from backend')
     return new Map(names.map((name) => [name, found.get(backendNames.get(name) as string)]))
-  }
-
-  #checkValue(id: string, value: unknown): string | undefined {
-    if (value === undefined || value === null) return undefined
-    if (typeof value === 'string') return value
-    throw new UnknownSecretStoreError(`the backend returned a ${typeof value} instead of a string`, {
-      store: this.name,
-      secretName: printableName(id),
-      operation: 'get',
-    })
   }
 
   /**
@@ -391,6 +314,6 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     } catch {
       // A broken mapper must not hide the original failure.
     }
-    return SecretStoreBaseClass.prototype.mapError.call(this, err, operation, secretName)
+    return defaultMapError(this, err, operation, secretName)
   }
 }
