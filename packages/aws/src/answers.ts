@@ -1,6 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 /** What AWS answers mean for the store: secret states, values, and answers that cannot be AWS's. */
 import { type BatchGetSecretValueCommandOutput, SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager'
-import { UnavailableError } from '@secret-store/core'
+import { UnavailableError, type ValueEncoding } from '@secret-store/core'
 import { awsErrorName, isNotFound, isScheduledForDeletionError } from './errors.js'
 
 /** `BatchGetSecretValue` accepts at most this many ids per request. */
@@ -15,6 +16,27 @@ export const MAX_WRITE_ATTEMPTS = 4
 /** Tries of one idempotent write request (a token makes repeats harmless). */
 export const WRITE_RETRIES = 3
 
+/**
+ * Sends a write that carries a `ClientRequestToken`, again on a retryable failure (up to `WRITE_RETRIES`
+ * tries, short jittered pauses, never once the attempt was aborted): AWS applies a token once, so a retry
+ * after a lost answer cannot write a second version.
+ */
+export async function sendIdempotent(
+  send: () => Promise<unknown>,
+  retryable: (error: unknown) => boolean,
+  aborted: () => boolean,
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await send()
+      return
+    } catch (err) {
+      if (!retryable(err) || attempt + 1 >= WRITE_RETRIES || aborted()) throw err
+      await sleep(Math.random() * 100 * 2 ** attempt)
+    }
+  }
+}
+
 export type SecretState = 'missing' | 'scheduledForDeletion' | 'active'
 
 interface SecretPayload {
@@ -27,6 +49,20 @@ export function secretValueOf(payload: SecretPayload): string | undefined {
   if (payload.SecretString !== undefined) return payload.SecretString
   if (payload.SecretBinary !== undefined) return Buffer.from(payload.SecretBinary).toString('base64')
   return undefined
+}
+
+/** Ids whose last answer carried `SecretBinary`: their bytes are the base64 value decoded. */
+export class BinaryIds {
+  readonly #ids = new Set<string>()
+
+  note(id: string, binary: boolean): void {
+    if (binary) this.#ids.add(id)
+    else this.#ids.delete(id)
+  }
+
+  encodingOf(id: string): ValueEncoding {
+    return this.#ids.has(id) ? 'base64' : 'utf8'
+  }
 }
 
 /** Whether the answer carried the value as `SecretBinary` (then base64 in `secretValueOf`'s result). */

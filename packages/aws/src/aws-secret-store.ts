@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import { setTimeout as sleep } from 'node:timers/promises'
 import {
   BatchGetSecretValueCommand,
   CreateSecretCommand,
@@ -23,6 +22,7 @@ import {
 import { splitStoreOptions } from '@secret-store/core/adapter'
 import {
   BATCH_GET_MAX_IDS,
+  BinaryIds,
   DEFAULT_VERSION_STAGE,
   foreignAnswer,
   isBinary,
@@ -30,8 +30,8 @@ import {
   readBatchAnswer,
   type SecretState,
   secretValueOf,
+  sendIdempotent,
   stateRevealedBy,
-  WRITE_RETRIES,
 } from './answers.js'
 import { awsErrorName, isAccessDenied, isNotFound, isScheduledForDeletionError, mapAwsError } from './errors.js'
 import { awsSecretId, isSecretArn } from './names.js'
@@ -58,8 +58,7 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
   // Learnt once per store: the principal may lack permission for the batch call or for DescribeSecret.
   #batchDenied = false
   #describeDenied = false
-  /** Ids whose last answer carried `SecretBinary`: their bytes are the base64 value decoded. */
-  readonly #binary = new Set<string>()
+  readonly #binary = new BinaryIds()
 
   constructor(options: AWSSecretStoreOptions) {
     const { base, own } = splitStoreOptions(options)
@@ -125,16 +124,11 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
 
   /** Binary secrets (`SecretBinary`) read as base64 text: `getSecretBytes` decodes them. */
   protected override valueEncoding(id: string): ValueEncoding {
-    return this.#binary.has(id) ? 'base64' : 'utf8'
-  }
-
-  #noteEncoding(id: string, binary: boolean): void {
-    if (binary) this.#binary.add(id)
-    else this.#binary.delete(id)
+    return this.#binary.encodingOf(id)
   }
 
   protected async setSecretImpl(id: string, value: string): Promise<void> {
-    this.#binary.delete(id)
+    this.#binary.note(id, false)
     // Describe first: AWS rejects a write to a secret scheduled for deletion, but some emulators accept
     // it and leave the secret deleted. Knowing the state, the write takes the same path everywhere.
     let state = await this.#describeState(id, 'set')
@@ -227,21 +221,15 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
   readonly #send = ((command: Parameters<SecretsManagerClient['send']>[0]) =>
     this.#client.send(command, { abortSignal: this.abortSignal })) as SecretsManagerClient['send']
 
-  /**
-   * Sends a write that carries a `ClientRequestToken`, retrying it on retryable failures: AWS applies a
-   * token once, so a retry after a lost answer cannot write a second version.
-   */
-  async #sendWrite(command: () => CreateSecretCommand | PutSecretValueCommand): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.#send(command() as never)
-        return
-      } catch (err) {
-        const retryable = mapAwsError(err, { store: this.name, operation: 'set', secretName: undefined }).retryable
-        if (!retryable || attempt + 1 >= WRITE_RETRIES || this.abortSignal?.aborted) throw err
-        await sleep(Math.random() * 100 * 2 ** attempt)
-      }
-    }
+  /** Sends a write that carries a `ClientRequestToken`, retrying it on retryable failures (see `sendIdempotent`). */
+  #sendWrite(command: () => CreateSecretCommand | PutSecretValueCommand): Promise<void> {
+    const retryable = (err: unknown) =>
+      mapAwsError(err, { store: this.name, operation: 'set', secretName: undefined }).retryable
+    return sendIdempotent(
+      () => this.#send(command() as never),
+      retryable,
+      () => this.abortSignal?.aborted === true,
+    )
   }
 
   #pinsVersion(): boolean {
@@ -262,7 +250,7 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
       )
       // AWS always names the secret it answers for; an answer without a name (an empty 200) is not AWS's.
       if (output.Name === undefined && output.ARN === undefined) throw foreignAnswer(this.name, id)
-      this.#noteEncoding(id, isBinary(output))
+      this.#binary.note(id, isBinary(output))
       return secretValueOf(output)
     } catch (err) {
       if (err instanceof UnavailableError) throw err
@@ -277,7 +265,7 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
     const { values, binary, failures, unanswered } = readBatchAnswer(output, ids)
     for (const [id, value] of values) {
       into.set(id, value)
-      this.#noteEncoding(id, binary.has(id))
+      this.#binary.note(id, binary.has(id))
     }
     for (const { id, error } of failures) {
       if (!isNotFound(error) && !(await this.#isScheduledForDeletion(id, error, 'get'))) {
