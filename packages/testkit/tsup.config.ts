@@ -1,1 +1,5 @@
-export { default } from '../../tsup.config.base.js'
+import { defineConfig } from 'tsup'
+import base from '../../tsup.config.base.js'
+
+// ESM only: the suite runs inside vitest, which is ESM only itself.
+export default defineConfig({ ...base, format: ['esm'] })

@@ -9,13 +9,13 @@ export interface AWSSecretStoreSettings {
    * Writes always create a new `AWSCURRENT` version.
    * @default 'AWSCURRENT'
    */
-  versionStage?: string
+  versionStage?: string | undefined
   /**
    * Pins reads to one version id (when `versionStage` is set too, both must name the same version).
    * Like a non-default `versionStage`, it disables batched reads.
    * @default undefined (the version `versionStage` points at)
    */
-  versionId?: string
+  versionId?: string | undefined
   /**
    * Days a removed secret stays recoverable (`RestoreSecret`) before AWS deletes it for good: a whole
    * number from 7 to 30.
@@ -51,7 +51,7 @@ export type AWSClientOptions =
        * The AWS region, e.g. `'us-east-1'`. Takes precedence over `clientConfig.region`.
        * @default the SDK's resolution (`AWS_REGION`, the shared config file, ...)
        */
-      region?: string
+      region?: string | undefined
       /**
        * Options for the `SecretsManagerClient` the store creates (endpoint, credentials, retries, ...).
        * The store destroys that client in `destroy()`.
@@ -67,7 +67,7 @@ export type AWSClientOptions =
       client: SecretsManagerClientConfig & { send?: never }
       clientConfig?: never
       /** As above: takes precedence over `client.region`. */
-      region?: string
+      region?: string | undefined
     }
 
 /**

@@ -16,7 +16,7 @@ export interface DaprStoreSettings {
    * The secret store component's name (`metadata.name` of its `Component`), e.g. `'kubernetes'`.
    * @default 'secretStore' (as PURISTA's Dapr store)
    */
-  secretStoreName?: string
+  secretStoreName?: string | undefined
   /**
    * Per-request metadata of the component, sent as `?metadata.<key>=<value>` with every read (e.g.
    * `{ namespace: 'payments' }` for Kubernetes, `{ version_id: '2' }` for some cloud stores).
@@ -49,11 +49,11 @@ export interface DaprStoreSettings {
 /** The sidecar's HTTP API by host and port. */
 type HostPort = {
   /** @default process.env.DAPR_HOST, else '127.0.0.1' */
-  daprHost?: string
+  daprHost?: string | undefined
   /** The sidecar's HTTP port. @default process.env.DAPR_HTTP_PORT, else 3500 */
-  daprPort?: number | string
+  daprPort?: number | string | undefined
   /** Sent as `dapr-api-token`. Never logged, inspected or serialised. @default process.env.DAPR_API_TOKEN */
-  apiToken?: string
+  apiToken?: string | undefined
   daprEndpoint?: never
   client?: never
   clientConfig?: never
@@ -66,7 +66,7 @@ type Endpoint = {
    * @default process.env.DAPR_HTTP_ENDPOINT when neither daprHost nor daprPort is given
    */
   daprEndpoint: string
-  apiToken?: string
+  apiToken?: string | undefined
   daprHost?: never
   daprPort?: never
   client?: never
@@ -79,7 +79,7 @@ type Endpoint = {
  */
 export interface PuristaDaprClientConfig {
   /** @default process.env.DAPR_HOST, else '127.0.0.1' */
-  daprHost?: string
+  daprHost?: string | undefined
   /** @default process.env.DAPR_HTTP_PORT, else 3500 */
   daprPort?: string | number
   daprApiToken?: string

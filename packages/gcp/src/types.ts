@@ -37,13 +37,13 @@ export interface GCPSecretStoreSettings {
    * endpoint `secretmanager.<location>.rep.googleapis.com` unless `clientOptions.apiEndpoint` says otherwise.
    * @default undefined: global secrets on `secretmanager.googleapis.com`
    */
-  location?: string
+  location?: string | undefined
   /**
    * The version reads access: `latest`, a version number or an alias. A resource name with
    * `/versions/<version>` overrides it for that name.
    * @default 'latest'
    */
-  version?: string
+  version?: string | undefined
   /**
    * The replication policy of the secrets `setSecret` creates (global secrets only; regional secrets have
    * none). Replicas in fixed locations are billed per location.

@@ -17,12 +17,12 @@ export interface InfisicalProjectOptions {
    * The folder that holds the store's secrets; a `/` in a name goes into folders below it.
    * @default '/'
    */
-  secretPath?: string
+  secretPath?: string | undefined
   /**
    * The Infisical instance: Infisical Cloud US, `https://eu.infisical.com`, or your own.
    * @default 'https://app.infisical.com'
    */
-  siteUrl?: string
+  siteUrl?: string | undefined
   /**
    * Expand secret references (`${KEY}`, `${env.folder.KEY}`) in values read, as the dashboard shows them.
    * `setSecret` always stores the value as written.

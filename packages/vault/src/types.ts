@@ -38,7 +38,7 @@ export interface VaultKvOptions {
    * The KV secrets engine mount. Nested mounts (`team/kv`) are fine.
    * @default 'secret'
    */
-  mount?: string
+  mount?: string | undefined
   /**
    * The KV version of `mount`. With `'auto'` the store reads `sys/internal/ui/mounts/<mount>` once,
    * on first use, and keeps the answer.
@@ -50,13 +50,13 @@ export interface VaultKvOptions {
    * Same grammar as secret names; names can never climb out of it.
    * @default none: names sit at the top of the mount
    */
-  prefix?: string
+  prefix?: string | undefined
   /**
    * The field of the KV entry that holds the value. `setSecret` writes the entry with this one field,
    * replacing any other fields it had.
    * @default 'value'
    */
-  field?: string
+  field?: string | undefined
   /**
    * KV v2 only: make `removeSecret` destroy every version and the metadata
    * (`DELETE <mount>/metadata/<name>`) instead of soft-deleting the current version.

@@ -6,7 +6,6 @@ import {
   InvalidSecretNameError,
   InvalidSecretValueError,
   NotSupportedError,
-  UnknownSecretStoreError,
 } from '@secret-store/core'
 import { secretStoreRejection } from '@secret-store/testkit'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
