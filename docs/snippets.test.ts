@@ -1,16 +1,22 @@
-// Compiles every ```ts block of the READMEs against the packages' sources, so the docs cannot drift.
+// Compiles every ```ts block of the READMEs and of docs/*.md against the packages' sources, so the docs
+// cannot drift.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, join, relative } from 'node:path'
+import { basename, dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-// Each README's blocks are written beside it, so imports resolve against that package's dependencies.
-const outDir = (readme: string) => join(dirname(readme), '.cache', 'readme-snippets')
+// Each README's blocks are written beside it, so imports resolve against that package's dependencies
+// (one folder per document: docs/ holds several).
+const outDir = (readme: string) =>
+  join(dirname(readme), '.cache', 'readme-snippets', readme.endsWith('README.md') ? '' : basename(readme, '.md'))
 
 function readmes(): string[] {
   const found = [join(root, 'README.md')]
+  for (const entry of readdirSync(join(root, 'docs'))) {
+    if (entry.endsWith('.md')) found.push(join(root, 'docs', entry))
+  }
   for (const group of ['packages', 'examples']) {
     for (const entry of readdirSync(join(root, group), { withFileTypes: true })) {
       if (!entry.isDirectory()) continue

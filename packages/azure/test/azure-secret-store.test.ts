@@ -42,6 +42,26 @@ function makeStore(options: StoreOptions = {}): AzureSecretStore {
 
 const rejection = (promise: Promise<unknown>) => secretStoreRejection(promise)
 
+describe("PURISTA's options", () => {
+  it('vaultUrl and options (SecretClientOptions) make a store that reads, writes and removes', async () => {
+    // As `@purista/azure-secret-store` is configured; the credential is ours, since this machine has no Azure identity.
+    const store = new AzureSecretStore({
+      enableGet: true,
+      enableSet: true,
+      enableRemove: true,
+      vaultUrl: fake.vaultUrl,
+      options: clientOptions(fake),
+      credential: staticCredential(),
+    })
+    stores.push(store)
+    await store.setSecret('purista-shaped', 'purista-value')
+    expect(await door().get('purista-shaped')).toBe('purista-value')
+    expect(await store.getSecret('purista-shaped')).toEqual({ 'purista-shaped': 'purista-value' })
+    await store.removeSecret('purista-shaped')
+    expect(await store.getSecretWith({ forceFetch: true }, 'purista-shaped')).toEqual({ 'purista-shaped': undefined })
+  })
+})
+
 describe('credentials', () => {
   it('uses an injected TokenCredential: getToken for the vault scope, its token on every request', async () => {
     const credential = staticCredential(`custom-${randomUUID()}`)

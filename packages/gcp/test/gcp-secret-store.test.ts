@@ -471,6 +471,8 @@ describe('the client', () => {
     await purista.setSecret(id, 'purista-shaped-value')
     expect(await door.get(id)).toBe('purista-shaped-value')
     expect(await purista.getSecret(id)).toEqual({ [id]: 'purista-shaped-value' })
+    await purista.removeSecret(id)
+    expect(await purista.getSecretWith({ forceFetch: true }, id)).toEqual({ [id]: undefined })
   })
 
   it("refuses both spellings of one option, PURISTA's project without its prefix, and unknown options", () => {

@@ -73,6 +73,26 @@ interface Metadata {
 const metadata = async (name: string, mount = 'secret'): Promise<Metadata | undefined> =>
   ((await readOrUndefined(admin, `${mount}/metadata/${toVaultPath(name)}`)) as { data: Metadata } | undefined)?.data
 
+describe("the handbook's options", () => {
+  it('endpoint, token and mount make a store that reads, writes and removes', async () => {
+    // The handbook's VaultSecretStore sample, with the flags of a store that writes.
+    const store = new VaultSecretStore({
+      enableSet: true,
+      enableRemove: true,
+      endpoint: server.endpoint,
+      token: server.rootToken,
+      mount: 'secret',
+    })
+    stores.push(store)
+    const name = unique('handbook')
+    await store.setSecret(name, 'handbook-value')
+    expect(await kvBackdoor(admin, 'secret', 2).get(name)).toBe('handbook-value')
+    expect(await store.getSecret(name)).toEqual({ [name]: 'handbook-value' })
+    await store.removeSecret(name)
+    expect(await kvBackdoor(admin, 'secret', 2).get(name)).toBeUndefined()
+  })
+})
+
 describe('names on a real server', () => {
   it('stores tenant:acme:stripeApiKey under that very key, and odd but portable names round trip', async () => {
     const base = unique('names')

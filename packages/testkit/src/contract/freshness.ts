@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { type FreshSecretReader, type SecretStore, withSecrets } from '@secret-store/core'
+import { type FreshSecretReader, type SecretStore, type TypedSecretReader, withSecrets } from '@secret-store/core'
 import { expect, it } from 'vitest'
 import type { SuiteContext } from './context.js'
 
@@ -90,5 +90,25 @@ export function registerFreshnessTests(t: SuiteContext): void {
     )
     expect(results.every((result) => result === 'connected')).toBe(true)
     expect(door.requestStats().reads).toBe(1)
+  })
+}
+
+export function registerTypedValueTests(t: SuiteContext): void {
+  it('reads JSON parsed (written through the store where it writes) and the UTF-8 bytes of a value', async () => {
+    const name = t.uniqueName('json')
+    const secret = t.detector.secret()
+    const value = JSON.stringify({ user: 'app', password: secret, port: 5432, tls: { enabled: true } })
+    const store = await t.store()
+    if (t.readOnly) await (await t.door()).set(name, value)
+    else await store.setSecret(name, value)
+    const typed = store as unknown as TypedSecretReader
+    expect(await typed.getSecretJson(name)).toEqual({
+      user: 'app',
+      password: secret,
+      port: 5432,
+      tls: { enabled: true },
+    })
+    expect(await typed.getSecretBytes(name)).toEqual(new Uint8Array(Buffer.from(value, 'utf8')))
+    expect(await typed.getSecretJson(t.uniqueName('missing'))).toBeUndefined()
   })
 }

@@ -7,7 +7,7 @@ import { captureSpans } from '../spans.js'
 import { registerCacheTests } from './cache.js'
 import type { ContractBackdoor, ContractSuiteOptions, FaultInjector, SuiteContext } from './context.js'
 import { registerErrorTests } from './errors.js'
-import { registerFreshnessTests } from './freshness.js'
+import { registerFreshnessTests, registerTypedValueTests } from './freshness.js'
 import { registerLeakTests } from './leaks.js'
 import { registerNameTests } from './names.js'
 import { registerReadTests } from './reads.js'
@@ -122,6 +122,7 @@ export function registerContractSuite(options: ContractSuiteOptions): void {
     describe('writes', () => registerWriteTests(context))
     describe('cache and concurrency', () => registerCacheTests(context))
     describe('freshness and rotation', () => registerFreshnessTests(context))
+    describe('typed values', () => registerTypedValueTests(context))
     describe('errors and faults', () => registerErrorTests(context))
     describe('deadlines, retries and hostile answers', () => registerReliabilityTests(context))
     describe('flags, scoped views and PURISTA option names', () => registerScopeTests(context))
