@@ -69,16 +69,21 @@ describe('LeakDetector', () => {
   })
 })
 
-describe('the contract suite with a leaking store', () => {
-  const vitestBin = join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs')
-  const config = fileURLToPath(new URL('./fixtures/vitest.config.ts', import.meta.url))
-  const runSuite = (channel: string) =>
-    spawnSync(process.execPath, [vitestBin, 'run', '--config', config, '--reporter', 'verbose', '--color=false'], {
-      env: { ...process.env, LEAK_CHANNEL: channel, FORCE_COLOR: '0', NO_COLOR: '1' },
+// Runs the contract suite in a child vitest against the fixture store (tests/fixtures).
+const vitestBin = join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs')
+const config = fileURLToPath(new URL('./fixtures/vitest.config.ts', import.meta.url))
+const runSuite = (channel: string, extra: { env?: Record<string, string>; args?: string[] } = {}) =>
+  spawnSync(
+    process.execPath,
+    [vitestBin, 'run', '--config', config, '--reporter', 'verbose', '--color=false', ...(extra.args ?? [])],
+    {
+      env: { ...process.env, LEAK_CHANNEL: channel, FORCE_COLOR: '0', NO_COLOR: '1', ...extra.env },
       encoding: 'utf8',
       timeout: 120_000,
-    })
+    },
+  )
 
+describe('the contract suite with a leaking store', () => {
   it.each(['log', 'error', 'console'])('fails when the store leaks through %s', (channel) => {
     const run = runSuite(channel)
     const output = `${run.stdout}\n${run.stderr}`
@@ -91,5 +96,16 @@ describe('the contract suite with a leaking store', () => {
     const output = `${run.stdout}\n${run.stderr}`
     expect(run.status, output.slice(-3000)).toBe(0)
     expect(output).not.toMatch(/secret value leaked/)
+  })
+})
+
+describe('the contract suite with a store whose fresh reads answer from the cache', () => {
+  it('fails the freshness section (forceFetch, maxAgeMs and withSecrets see the old value)', () => {
+    const run = runSuite('none', { env: { STALE_READS: '1' }, args: ['-t', 'freshness'] })
+    const output = `${run.stdout}\n${run.stderr}`
+    expect(run.status, output.slice(-2000)).not.toBe(0)
+    for (const failed of ['at once with forceFetch', 'within maxAgeMs', 'withSecrets: after a rotation']) {
+      expect(output).toMatch(new RegExp(`FAIL .*StaleStore \\(none\\) > freshness and rotation > .*${failed}`))
+    }
   })
 })
