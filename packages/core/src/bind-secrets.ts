@@ -21,7 +21,7 @@ export interface BindSecretsOptions {
    * store's own `enable*` flags still apply.
    * @default ['get', 'set', 'remove']
    */
-  operations?: readonly SecretOperation[]
+  operations?: readonly ViewOperation[]
   /**
    * Confines the view to one tenant: every name is stored as `tenant:<tenant>:<name>`, and results
    * come back under the names the handler used. 1 to 64 letters, digits, `_` and `-`. Backends without
@@ -33,7 +33,10 @@ export interface BindSecretsOptions {
   name?: string
 }
 
-const ALL_OPERATIONS: readonly SecretOperation[] = ['get', 'set', 'remove']
+/** The operations a view offers (a view does not list names). */
+type ViewOperation = Exclude<SecretOperation, 'list'>
+
+const ALL_OPERATIONS: readonly ViewOperation[] = ['get', 'set', 'remove']
 
 /**
  * The object handed to handlers as `context.secrets`. It is itself a `SecretStore`, and reads fresh
@@ -67,7 +70,7 @@ export function bindSecrets(store: SecretStore, options: BindSecretsOptions = {}
   const restricted = names !== undefined || prefixes !== undefined
   let destroyed = false
 
-  const check = (operation: SecretOperation, name: unknown): string => {
+  const check = (operation: ViewOperation, name: unknown): string => {
     const errorOptions = { store: viewName, secretName: printableName(name), operation }
     if (destroyed) throw new StoreDestroyedError(errorOptions)
     if (!operations.has(operation)) throw new OperationDisabledError(operation, errorOptions)

@@ -1,3 +1,4 @@
+import type { SecretNameListing, SecretNamePage } from './listing.js'
 import { SecretStoreBaseClass } from './secret-store-base-class.js'
 import type { StoreBaseConfig } from './types.js'
 
@@ -52,6 +53,19 @@ export class DefaultSecretStore extends SecretStoreBaseClass<Record<string, stri
 
   protected async setSecretImpl(name: string, value: string) {
     this.#values.set(name, value)
+  }
+
+  /** Names in code-unit order; the cursor is the last name of the previous page. */
+  protected override async listSecretNamesImpl({
+    prefix,
+    cursor,
+    pageSize,
+  }: SecretNameListing): Promise<SecretNamePage> {
+    const names = [...this.#values.keys()]
+      .filter((name) => name.startsWith(prefix) && (cursor === undefined || name > cursor))
+      .sort()
+    const page = names.slice(0, pageSize)
+    return { names: page, cursor: names.length > pageSize ? page.at(-1) : undefined }
   }
 
   protected async removeSecretImpl(name: string) {

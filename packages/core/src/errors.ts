@@ -62,7 +62,8 @@ export class SecretStoreError extends Error {
 /** The operation was not enabled with `enableGet`, `enableSet` or `enableRemove`, or is outside a scoped view's operations. */
 export class OperationDisabledError extends SecretStoreError {
   constructor(operation: SecretOperation, options: Omit<SecretStoreErrorOptions, 'operation'>) {
-    super('OPERATION_DISABLED', `${operation} is disabled on secret store "${options.store}"`, {
+    const flag = operation === 'list' ? ' (listing needs enableGet)' : ''
+    super('OPERATION_DISABLED', `${operation} is disabled on secret store "${options.store}"${flag}`, {
       ...options,
       operation,
     })

@@ -6,6 +6,7 @@
  */
 
 import type { SecretStoreError } from './errors.js'
+import type { SecretNameListing, SecretNamePage } from './listing.js'
 import type { BackendName } from './names.js'
 import { classifyTransport, statusOf, unknownError } from './transport.js'
 import type { ValueEncoding } from './typed-values.js'
@@ -16,7 +17,7 @@ export abstract class SecretStoreHooks {
   abstract readonly name: string
 
   /** The capabilities that differ from the defaults (writes, recoverable delete, value size). */
-  protected get backendCapabilities(): Partial<Omit<SecretStoreCapabilities, 'batchReads'>> {
+  protected get backendCapabilities(): Partial<Omit<SecretStoreCapabilities, 'batchReads' | 'listing'>> {
     return {}
   }
 
@@ -39,6 +40,16 @@ export abstract class SecretStoreHooks {
   /** The most names one `getSecretsImpl` call takes. */
   protected get readBatchSize(): number {
     return Number.POSITIVE_INFINITY
+  }
+
+  /**
+   * Optional listing: one page of the names the backend holds, as its console shows them. Override it
+   * when the backend can list; `capabilities.listing` follows. Names not starting with `prefix` may be
+   * returned (the base filters them); a name must never be left out. The base's own version only marks
+   * its absence.
+   */
+  protected listSecretNamesImpl(_listing: SecretNameListing): Promise<SecretNamePage> {
+    return Promise.reject(new TypeError('listSecretNamesImpl is not implemented'))
   }
 
   /** Creates or updates one secret. */
@@ -77,15 +88,13 @@ export abstract class SecretStoreHooks {
 /** The hooks the base class reaches from outside the class body. */
 interface ReachableHooks {
   getSecretsImpl: unknown
+  listSecretNamesImpl: unknown
   mapError(error: unknown, operation: SecretOperation, secretName: string | undefined): SecretStoreError
 }
 
-/** Whether `hooks` overrides `getSecretsImpl`, i.e. the adapter has a many-name read. */
-export function hasManyNameRead(hooks: SecretStoreHooks): boolean {
-  return (
-    (hooks as unknown as ReachableHooks).getSecretsImpl !==
-    (SecretStoreHooks.prototype as unknown as ReachableHooks).getSecretsImpl
-  )
+/** Whether `hooks` overrides an optional hook: `getSecretsImpl` (a many-name read), `listSecretNamesImpl` (listing). */
+export function overridesHook(hooks: SecretStoreHooks, hook: 'getSecretsImpl' | 'listSecretNamesImpl'): boolean {
+  return (hooks as unknown as ReachableHooks)[hook] !== (SecretStoreHooks.prototype as unknown as ReachableHooks)[hook]
 }
 
 /** The default `mapError`, for an adapter whose own mapper failed or returned something else. */

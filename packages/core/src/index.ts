@@ -19,6 +19,12 @@ export {
   UnavailableError,
   UnknownSecretStoreError,
 } from './errors.js'
+export type {
+  ListSecretNamesOptions,
+  SecretNameLister,
+  SecretNameListing,
+  SecretNamePage,
+} from './listing.js'
 export type { BackendName, InvalidBackendName } from './names.js'
 export { printableName, SECRET_NAME_MAX_LENGTH, secretNameProblem, TENANT_ID_PATTERN } from './names.js'
 

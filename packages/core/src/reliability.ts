@@ -66,7 +66,7 @@ export const attemptSignal = new AsyncLocalStorage<AbortSignal>()
 
 export interface CallContext {
   readonly store: string
-  readonly operation: 'get' | 'set' | 'remove'
+  readonly operation: 'get' | 'set' | 'remove' | 'list'
   readonly secretName: string | undefined
   /** Epoch ms by which the whole operation must be done. */
   readonly deadline: number

@@ -8,7 +8,8 @@ import {
   StoreDestroyedError,
   UnavailableError,
 } from './errors.js'
-import { defaultMapError, hasManyNameRead, SecretStoreHooks } from './hooks.js'
+import { defaultMapError, overridesHook, SecretStoreHooks } from './hooks.js'
+import { checkListOptions, type ListSecretNamesOptions, pagedNames, type SecretNameLister } from './listing.js'
 import { readThroughHooks } from './loader.js'
 import { printableName } from './names.js'
 import { type ResolvedStoreOptions, resolveStoreOptions } from './options.js'
@@ -46,7 +47,7 @@ import { checkReadOptions, checkValue, resolveName } from './validation.js'
  */
 export abstract class SecretStoreBaseClass<Config extends object = Record<string, unknown>>
   extends SecretStoreHooks
-  implements SecretStore, FreshSecretReader, TypedSecretReader
+  implements SecretStore, FreshSecretReader, TypedSecretReader, SecretNameLister
 {
   readonly name: string
   // Declared only: defined non-enumerable in the constructor so spreading the store cannot copy options out.
@@ -89,9 +90,13 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     )
   }
 
-  /** What the backend can do. `batchReads` follows from `getSecretsImpl`; adapters override `backendCapabilities`. */
+  /**
+   * What the backend can do. `batchReads` and `listing` follow from the optional hooks; adapters
+   * override `backendCapabilities` for the rest.
+   */
   get capabilities(): SecretStoreCapabilities {
-    return { ...DEFAULT_CAPABILITIES, ...this.backendCapabilities, batchReads: this.#batchReads() }
+    const listing = overridesHook(this, 'listSecretNamesImpl')
+    return { ...DEFAULT_CAPABILITIES, ...this.backendCapabilities, batchReads: this.#batchReads(), listing }
   }
 
   /**
@@ -109,7 +114,7 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
 
   /** Whether the subclass has a batch read. */
   #batchReads(): boolean {
-    return hasManyNameRead(this) && this.readBatchSize > 1
+    return overridesHook(this, 'getSecretsImpl') && this.readBatchSize > 1
   }
 
   /** One key per requested name, `undefined` for a missing secret. Frozen: cached answers are shared. */
@@ -179,6 +184,34 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
   async #readOne(name: string, options: ReadOptions): Promise<string | undefined> {
     const values = await (Object.keys(options).length === 0 ? this.getSecret(name) : this.getSecretWith(options, name))
     return values[name]
+  }
+
+  /**
+   * The names the backend holds that start with `prefix` (exact case), as its console shows them, each
+   * once, streamed page by page: breaking out of the loop stops the paging. Each page is a read with its
+   * own deadline and retries. Needs `enableGet`. Throws `NotSupportedError` on a backend that cannot
+   * list, and under `nameTransform`, which cannot be undone on the names the backend returns. Checks
+   * run when iteration starts.
+   *
+   * @example
+   * for await (const name of store.listSecretNames({ prefix: 'payments/' })) console.log(name)
+   */
+  async *listSecretNames(options: ListSecretNamesOptions = {}): AsyncGenerator<string, void, undefined> {
+    const { prefix, pageSize } = checkListOptions(this.name, options)
+    this.#assertUsable('list', prefix || undefined)
+    const context = { store: this.name, secretName: printableName(prefix || undefined) }
+    if (!this.capabilities.listing) throw new NotSupportedError('list', 'the backend cannot list names', context)
+    if (this.#options.nameTransform !== undefined) {
+      throw new NotSupportedError('list', 'listed backend names cannot be turned back through nameTransform', context)
+    }
+    yield* pagedNames(this.name, prefix, (cursor) =>
+      this.#tracer.traced('list', 0, async () => {
+        this.#assertUsable('list', prefix || undefined)
+        const call: CallContext = { ...context, operation: 'list', deadline: this.#runner.deadline(), retry: true }
+        const page = () => this.listSecretNamesImpl({ prefix, cursor, pageSize })
+        return this.#runner.run(call, page, (err) => this.#wrap(err, 'list', prefix || undefined))
+      }),
+    )
   }
 
   /** Drops these names, or everything when none is given, from the cache. Their next read goes to the backend. */
@@ -299,9 +332,10 @@ export abstract class SecretStoreBaseClass<Config extends object = Record<string
     const options = { store: this.name, secretName: printableName(secretName) }
     if (this.#destroyed) throw new StoreDestroyedError({ ...options, operation })
     const { enableGet, enableSet, enableRemove } = this.#options
-    const enabled = operation === 'get' ? enableGet : operation === 'set' ? enableSet : enableRemove
+    const reads = operation === 'get' || operation === 'list'
+    const enabled = reads ? enableGet : operation === 'set' ? enableSet : enableRemove
     if (!enabled) throw new OperationDisabledError(operation, options)
-    if (operation !== 'get' && !this.capabilities.writes) {
+    if (!reads && !this.capabilities.writes) {
       throw new NotSupportedError(operation, 'the backend is read-only', options)
     }
   }

@@ -10,6 +10,7 @@ export const SPAN_NAMES = {
   get: 'secret-store.get',
   set: 'secret-store.set',
   remove: 'secret-store.remove',
+  list: 'secret-store.list',
 } as const satisfies Record<SecretOperation, string>
 
 export const SPAN_ATTRIBUTES = {

@@ -75,7 +75,8 @@ export interface SecretStoreLogger {
   error(...args: unknown[]): void
 }
 
-export type SecretOperation = 'get' | 'set' | 'remove'
+/** What a store does: PURISTA's three operations, and listing names (allowed by `enableGet`). */
+export type SecretOperation = 'get' | 'set' | 'remove' | 'list'
 
 export interface CacheOptions {
   /**
@@ -121,6 +122,8 @@ export interface SecretStoreCapabilities {
   batchReads: boolean
   /** Largest value `setSecret` accepts, in UTF-8 bytes. @default 65536 */
   maxValueBytes: number
+  /** `listSecretNames` works (the store has a listing hook). @default false */
+  listing: boolean
 }
 
 /**
@@ -219,4 +222,5 @@ export const DEFAULT_CAPABILITIES: SecretStoreCapabilities = Object.freeze({
   recoverableDelete: false,
   batchReads: false,
   maxValueBytes: 65_536,
+  listing: false,
 })

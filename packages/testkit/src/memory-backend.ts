@@ -92,7 +92,11 @@ export function memoryBackend(): MemoryBackend {
     override values(): MapIterator<string> {
       return values.values()
     }
+    /** A listing: a status or connection fault armed for it is thrown here, like a client's failed request. */
     override keys(): MapIterator<string> {
+      const fault = take('LIST', '')
+      if (fault?.kind === 'status') throw statusError(fault)
+      if (fault?.kind === 'reset' || fault?.kind === 'cut') throw connectionError('ECONNRESET')
       return values.keys()
     }
     override entries(): MapIterator<[string, string]> {
@@ -117,6 +121,9 @@ export function memoryBackend(): MemoryBackend {
       throw connectionError('ECONNREFUSED')
     }
     override delete(): boolean {
+      throw connectionError('ECONNREFUSED')
+    }
+    override keys(): MapIterator<string> {
       throw connectionError('ECONNREFUSED')
     }
   }

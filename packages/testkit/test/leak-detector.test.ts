@@ -109,3 +109,12 @@ describe('the contract suite with a store whose fresh reads answer from the cach
     }
   })
 })
+
+describe('the contract suite with a store whose listing stops after the first page', () => {
+  it('fails the listing section', () => {
+    const run = runSuite('none', { env: { FIRST_PAGE_ONLY: '1' }, args: ['-t', 'listing names'] })
+    const output = `${run.stdout}\n${run.stderr}`
+    expect(run.status, output.slice(-2000)).not.toBe(0)
+    expect(output).toMatch(/FAIL .*FirstPageStore \(none\) > listing names > .*lists exactly the names under a prefix/)
+  })
+})

@@ -54,8 +54,11 @@ export interface ContractSuiteOptions {
   faultTargets?: FaultTargets
   /** Credentials the stores are built with (tokens, keys): they must never show in any output. */
   credentials?: readonly string[] | (() => readonly string[])
-  /** Capabilities the store lacks, each with the reason. `writes`: the backend is read-only. */
-  unsupported?: { writes?: string }
+  /**
+   * Capabilities the store lacks, each with the reason. `writes`: the backend is read-only; `listing`:
+   * it cannot list names.
+   */
+  unsupported?: { writes?: string; listing?: string }
   /** Names as the backend's own users write them, and names the backend refuses. */
   names?: {
     /**

@@ -9,6 +9,7 @@ import type { ContractBackdoor, ContractSuiteOptions, FaultInjector, SuiteContex
 import { registerErrorTests } from './errors.js'
 import { registerFreshnessTests, registerTypedValueTests } from './freshness.js'
 import { registerLeakTests } from './leaks.js'
+import { registerListingTests } from './listing.js'
 import { registerNameTests } from './names.js'
 import { registerReadTests } from './reads.js'
 import { registerReliabilityTests } from './reliability.js'
@@ -128,5 +129,6 @@ export function registerContractSuite(options: ContractSuiteOptions): void {
     describe('flags, scoped views and PURISTA option names', () => registerScopeTests(context))
     describe('leaks, tracing and destroy', () => registerLeakTests(context, spans))
     describe('brownfield names', () => registerNameTests(context))
+    describe('listing names', () => registerListingTests(context))
   })
 }
