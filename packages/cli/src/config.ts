@@ -66,6 +66,8 @@ export interface LoadedConfig {
   config: CliConfig
   /** The file it came from. */
   file: string
+  /** Where `{ "$env": "NAME" }` values come from. */
+  env: Record<string, string | undefined>
 }
 
 /** Finds, loads, checks and resolves the config file. Throws `CliError` (usage) saying what is wrong. */
@@ -89,11 +91,14 @@ export async function loadConfig(
   } catch (err) {
     throw new CliError(`cannot read config file ${file}: ${(err as Error).message}`)
   }
-  return { config: checkConfig(resolveEnv(raw, env, '') as unknown, file), file }
+  return { config: checkConfig(raw, file), file, env }
 }
 
-/** Replaces every `{ "$env": "NAME" }` with the variable's value. */
-function resolveEnv(value: unknown, env: Record<string, string | undefined>, at: string): unknown {
+/**
+ * Replaces every `{ "$env": "NAME" }` in `value` with the variable's value. Done per store when it is
+ * opened, so a variable only one store needs is not needed by commands on the others.
+ */
+export function resolveEnv(value: unknown, env: Record<string, string | undefined>, at: string): unknown {
   if (Array.isArray(value)) return value.map((item, i) => resolveEnv(item, env, `${at}[${i}]`))
   if (typeof value !== 'object' || value === null) return value
   const entries = Object.entries(value)

@@ -84,19 +84,35 @@ export function credentialFix(entry: StoreEntry): string {
 
 /** How to reach a backend that did not answer. */
 export function reachFix(entry: StoreEntry): string {
-  const endpoint = ['endpoint', 'vaultUrl', 'siteUrl', 'apiEndpoint', 'daprHost']
-    .map((key) => option(entry, key))
-    .find((value) => typeof value === 'string')
+  const nested = (key: string) => (option(entry, key) as { endpoint?: unknown } | undefined)?.endpoint
+  const endpoint = [
+    option(entry, 'endpoint'),
+    option(entry, 'vaultUrl'),
+    option(entry, 'siteUrl'),
+    option(entry, 'daprEndpoint'),
+    option(entry, 'daprHost'),
+    nested('clientConfig'),
+    nested('client'),
+  ].find((value) => typeof value === 'string')
   return `check that the backend${endpoint ? ` at ${endpoint as string}` : ''} is running and reachable from here (network, proxy, TLS)`
 }
 
-const AUTHENTICATION = /\b401\b|unauthori[sz]ed|unauthenticated|authenticat|invalid token|expired|credential/i
-
-/** The fix for a probe that failed with `error`. */
-export function fixFor(entry: StoreEntry, operation: ProbedOperation, error: SecretStoreError): string {
+/**
+ * The fix for a probe that failed with `error`. `credentialsWork`: another probe with the same
+ * credentials succeeded, so a denial is a missing permission. Otherwise a denial may be either (Vault
+ * answers 403 to a bad token too), and the fix names both.
+ */
+export function fixFor(
+  entry: StoreEntry,
+  operation: ProbedOperation,
+  error: SecretStoreError,
+  credentialsWork: boolean,
+): string {
   switch (error.code) {
     case 'ACCESS_DENIED':
-      return AUTHENTICATION.test(error.message) ? credentialFix(entry) : permissionFix(entry, operation)
+      return credentialsWork
+        ? permissionFix(entry, operation)
+        : `${credentialFix(entry)}; if they are valid: ${permissionFix(entry, operation)}`
     case 'UNAVAILABLE':
       return reachFix(entry)
     case 'CONFIGURATION':

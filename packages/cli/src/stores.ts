@@ -1,7 +1,7 @@
 /** Builds the stores the config file describes, loading each adapter package on first use. */
 import { dirname, resolve } from 'node:path'
 import type { SecretNameLister, SecretStore, SecretStoreCapabilities, StoreBaseOptions } from '@secret-store/core'
-import type { AdapterName, LoadedConfig, StoreEntry } from './config.js'
+import { type AdapterName, type LoadedConfig, resolveEnv, type StoreEntry } from './config.js'
 import { DotenvSecretStore } from './dotenv-store.js'
 import { CliError } from './exit-codes.js'
 
@@ -73,7 +73,9 @@ export async function openStore(loaded: LoadedConfig, label: string | undefined)
   const entry = config.stores[chosen]
   if (entry === undefined) throw new CliError(`no store "${chosen}" in ${loaded.file} (it has ${labels.join(', ')})`)
   if (entry.adapter === 'dotenv') {
-    const store = new DotenvSecretStore(resolve(dirname(loaded.file), entry.path), CLI_OPTIONS) as unknown as CliStore
+    // Writes "enabled" so that a write is refused for what it is: the source is read-only.
+    const options = { ...CLI_OPTIONS, enableSet: true, enableRemove: true }
+    const store = new DotenvSecretStore(resolve(dirname(loaded.file), entry.path), options) as unknown as CliStore
     return { label: chosen, entry, store, enabled: { get: true, set: false, remove: false } }
   }
   const adapter = ADAPTERS[entry.adapter]
@@ -91,7 +93,8 @@ export async function openStore(loaded: LoadedConfig, label: string | undefined)
     }
     throw err
   }
-  const options: Record<string, unknown> = { ...CLI_OPTIONS, ...entry.options }
+  const resolved = resolveEnv(entry.options ?? {}, loaded.env, `stores.${chosen}.options`) as Record<string, unknown>
+  const options: Record<string, unknown> = { ...CLI_OPTIONS, ...resolved }
   let store: CliStore
   try {
     store = new Store(options)

@@ -44,7 +44,7 @@ export async function checkCommand(io: CliIo, opened: OpenedStore, options: Chec
         status,
         detail: error.message,
         code: error.code,
-        ...(status === 'failed' ? { fix: fixFor(entry, operation, error) } : {}),
+        ...(status === 'failed' ? { fix: fixFor(entry, operation, error, results.some((r) => r.status === 'ok')) } : {}),
       })
     }
   }
