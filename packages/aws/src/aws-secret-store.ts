@@ -13,6 +13,8 @@ import {
   InvalidSecretNameError,
   printableName,
   type RemoveSecretOptions,
+  type SecretNameListing,
+  type SecretNamePage,
   type SecretOperation,
   SecretStoreBaseClass,
   type SecretStoreError,
@@ -34,6 +36,7 @@ import {
   stateRevealedBy,
 } from './answers.js'
 import { awsErrorName, isAccessDenied, isNotFound, isScheduledForDeletionError, mapAwsError } from './errors.js'
+import { listSecretsCommand, namePage } from './listing.js'
 import { awsSecretId, isSecretArn } from './names.js'
 import { type ResolvedAwsOptions, resolveAwsOptions, STORE_NAME } from './options.js'
 import type { AWSSecretStoreOptions } from './types.js'
@@ -45,7 +48,7 @@ import type { AWSSecretStoreOptions } from './types.js'
  * `maxConcurrency`); a single name with `GetSecretValue`. Binary secrets come back base64-encoded.
  * Writes restore a secret scheduled for deletion before writing it; removes are recoverable unless
  * `purgeOnRemove` or `removeSecret(name, { purge: true })` says otherwise. Names are sent as the AWS
- * console shows them, ARNs included (see `awsSecretId`).
+ * console shows them, ARNs included (see `awsSecretId`); `listSecretNames` pages through `ListSecrets`.
  *
  * @example
  * const secretStore = new AWSSecretStore({ region: 'us-east-1' })
@@ -125,6 +128,12 @@ export class AWSSecretStore extends SecretStoreBaseClass<Record<string, never>> 
   /** Binary secrets (`SecretBinary`) read as base64 text: `getSecretBytes` decodes them. */
   protected override valueEncoding(id: string): ValueEncoding {
     return this.#binary.encodingOf(id)
+  }
+
+  /** One `ListSecrets` page of names, filtered by the prefix on AWS's side (see `listSecretsCommand`). */
+  protected override async listSecretNamesImpl(listing: SecretNameListing): Promise<SecretNamePage> {
+    const command = listSecretsCommand(listing)
+    return command === undefined ? { names: [] } : namePage(this.name, await this.#send(command))
   }
 
   protected async setSecretImpl(id: string, value: string): Promise<void> {

@@ -4,7 +4,7 @@ import {
   ListSecretVersionIdsCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager'
-import { ConfigurationError, type StoreBaseOptions } from '@secret-store/core'
+import { AccessDeniedError, ConfigurationError, type StoreBaseOptions, UnavailableError } from '@secret-store/core'
 import { DEFAULT_CAPABILITIES, mapWithConcurrency } from '@secret-store/core/adapter'
 import { secretStoreRejection } from '@secret-store/testkit'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -18,6 +18,7 @@ import {
   emulateAwsDeletionRules,
   motoClientConfig,
   recordCommands,
+  scriptBackend,
 } from './support/aws.js'
 import { type MotoServer, startMoto } from './support/moto.js'
 
@@ -65,6 +66,7 @@ describe('construction', () => {
     expect(secretStore.capabilities).toEqual({
       ...DEFAULT_CAPABILITIES,
       batchReads: true,
+      listing: true,
       recoverableDelete: true,
     })
     await secretStore.destroy()
@@ -311,6 +313,83 @@ describe('reads', () => {
     expect(await store.getSecret(name, missing)).toEqual({ [name]: 'pinned-v1', [missing]: undefined })
     expect(log.count('BatchGetSecretValue')).toBe(0)
     expect(log.inputs.every(({ input }) => input.VersionId === created.VersionId)).toBe(true)
+  })
+})
+
+/** Every name a listing streams, in order. */
+async function collectNames(names: AsyncIterable<string>): Promise<string[]> {
+  const out: string[] = []
+  for await (const name of names) out.push(name)
+  return out
+}
+
+describe('listSecretNames', () => {
+  it('lists 25 names with pageSize 10 in exactly 3 ListSecrets requests, filtered by name on the server', async () => {
+    const prefix = uniqueName('list')
+    const names = Array.from({ length: 25 }, (_, i) => `${prefix}/${String(i).padStart(2, '0')}`)
+    await seed(names.map((name) => [name, 'listed'] as const))
+    const deleted = `${prefix}/deleted`
+    await door().set(deleted, 'scheduled')
+    await raw.send(new DeleteSecretCommand({ SecretId: deleted, RecoveryWindowInDays: 7 }))
+    const { store, log } = setup()
+    const listed = await collectNames(store.listSecretNames({ prefix, pageSize: 10 }))
+    expect(listed.sort()).toEqual(names)
+    expect(log.sent).toEqual(Array(3).fill('ListSecrets'))
+    const inputs = log.inputs.map(({ input }) => input)
+    expect(inputs.map(({ MaxResults }) => MaxResults)).toEqual([10, 10, 10])
+    expect(inputs.map(({ Filters }) => Filters)).toEqual(Array(3).fill([{ Key: 'name', Values: [prefix] }]))
+    expect(inputs[0]?.NextToken).toBeUndefined()
+    expect(inputs.every((input) => input.IncludePlannedDeletion === undefined)).toBe(true)
+
+    log.clear()
+    for await (const name of store.listSecretNames({ prefix, pageSize: 10 })) {
+      expect(names).toContain(name)
+      break
+    }
+    expect(log.sent).toEqual(['ListSecrets'])
+
+    log.clear()
+    expect(await collectNames(store.listSecretNames({ prefix, pageSize: 1000 }))).toHaveLength(25)
+    expect(log.inputs).toEqual([{ command: 'ListSecrets', input: expect.objectContaining({ MaxResults: 100 }) }])
+  })
+
+  it("follows AWS's NextToken, keeps names (never ARNs) by exact case and leaves out deleted secrets", async () => {
+    const { store, client, log } = setup()
+    const arn = (name: string) => `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}-AbCdEf`
+    scriptBackend(client, {
+      ListSecrets: (input) =>
+        (input as { NextToken?: string }).NextToken === undefined
+          ? {
+              SecretList: [
+                { Name: 'App/upper', ARN: arn('App/upper') },
+                { Name: 'app/one', ARN: arn('app/one') },
+                { Name: 'app/gone', ARN: arn('app/gone'), DeletedDate: new Date() },
+              ],
+              NextToken: 'page-2',
+            }
+          : { SecretList: [{ Name: 'app/two', ARN: arn('app/two') }] },
+    })
+    expect(await collectNames(store.listSecretNames({ prefix: 'app/' }))).toEqual(['app/one', 'app/two'])
+    expect(log.inputs.map(({ input }) => input.NextToken)).toEqual([undefined, 'page-2'])
+  })
+
+  it('lists unfiltered for a prefix starting with "!" and sends nothing for one no AWS name can start with', async () => {
+    const { store, client, log } = setup()
+    scriptBackend(client, { ListSecrets: () => ({ SecretList: [{ Name: '!bang' }, { Name: 'other' }] }) })
+    expect(await collectNames(store.listSecretNames({ prefix: '!b' }))).toEqual(['!bang'])
+    expect(log.inputs).toEqual([{ command: 'ListSecrets', input: { MaxResults: 100 } }])
+    log.clear()
+    expect(await collectNames(store.listSecretNames({ prefix: 'tenant:acme:' }))).toEqual([])
+    expect(log.sent).toEqual([])
+  })
+
+  it('maps a denied ListSecrets to AccessDeniedError and an empty answer to UnavailableError', async () => {
+    const denied = setup()
+    denyCommand(denied.client, 'ListSecrets')
+    expect(await secretStoreRejection(collectNames(denied.store.listSecretNames()))).toBeInstanceOf(AccessDeniedError)
+    const empty = setup({ retry: false })
+    scriptBackend(empty.client, { ListSecrets: () => ({}) })
+    expect(await secretStoreRejection(collectNames(empty.store.listSecretNames()))).toBeInstanceOf(UnavailableError)
   })
 })
 

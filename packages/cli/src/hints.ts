@@ -30,7 +30,9 @@ export function permissionFix(entry: StoreEntry, operation: ProbedOperation): st
       const path = (kind: string) => (v1 ? `${mount}/${folder}*` : `${mount}/${kind}/${folder}*`)
       const rules = {
         get: `path "${path('data')}" { capabilities = ["read"] }`,
-        list: `path "${path('metadata')}" { capabilities = ["list"] }`,
+        list: v1
+          ? `path "${path('')}" { capabilities = ["list"] }`
+          : `path "${path('metadata')}" { capabilities = ["read", "list"] }`,
         set: `path "${path('data')}" { capabilities = ["create", "update"] }`,
         remove: v1
           ? `path "${path('')}" { capabilities = ["delete"] }`

@@ -2,7 +2,7 @@
  * Progress of a long command: a bar on stderr when it is a terminal, one plain line per name on stdout
  * otherwise (for logs and pipes), nothing per name with `--json`. Lines carry names and outcomes only.
  */
-import { SingleBar } from 'cli-progress'
+import { Presets, SingleBar } from 'cli-progress'
 import { type CliIo, line } from './io.js'
 
 export interface Progress {
@@ -31,10 +31,12 @@ export function progressFor(io: CliIo, label: string, json: boolean): Progress {
     clearOnComplete: false,
     etaBuffer: 50,
     fps: 10,
+    barCompleteChar: Presets.shades_classic.barCompleteChar,
+    barIncompleteChar: Presets.shades_classic.barIncompleteChar,
   })
   let total = 0
   let value = 0
-  bar.start(0, 0, { counts: '' })
+  let started = false
   const summary = () =>
     Object.entries(counts)
       .map(([outcome, n]) => `${outcome} ${n}`)
@@ -42,7 +44,10 @@ export function progressFor(io: CliIo, label: string, json: boolean): Progress {
   return {
     grow(count) {
       total += count
-      bar.setTotal(total)
+      // Started once the first names are known, so the bar never shows 0/0.
+      if (!started) bar.start(total, 0, { counts: '' })
+      else bar.setTotal(total)
+      started = true
     },
     done(_name, outcome) {
       counts[outcome] = (counts[outcome] ?? 0) + 1
@@ -50,6 +55,7 @@ export function progressFor(io: CliIo, label: string, json: boolean): Progress {
       bar.update(value, { counts: summary() })
     },
     stop() {
+      if (!started) return
       bar.update(value, { counts: summary() })
       bar.stop()
     },

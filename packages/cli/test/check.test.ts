@@ -34,7 +34,8 @@ afterAll(async () => {
   await backends?.stop()
 })
 
-const check = (argv: string[]) => runCli(['--json', 'check', ...argv], { cwd: dir, env: { NO_LIST_TOKEN: readOnlyToken } })
+const check = (argv: string[]) =>
+  runCli(['--json', 'check', ...argv], { cwd: dir, env: { NO_LIST_TOKEN: readOnlyToken } })
 
 describe('check', () => {
   it('passes every probe on a store whose token may do everything, and leaves no canary behind', async () => {
@@ -48,7 +49,9 @@ describe('check', () => {
       ['remove', 'ok'],
     ])
     const canary = /secret-store-check-[0-9a-f]{12}/.exec(report.results[2].detail)?.[0] as string
-    await expect(backends.vault.read(`secret/metadata/${canary}`)).rejects.toMatchObject({ response: { statusCode: 404 } })
+    await expect(backends.vault.read(`secret/metadata/${canary}`)).rejects.toMatchObject({
+      response: { statusCode: 404 },
+    })
   })
 
   it('finds the missing list permission and names the Vault policy that fixes it', async () => {
@@ -57,10 +60,12 @@ describe('check', () => {
     const report = JSON.parse(result.stdout)
     const list = report.results.find((r: { operation: string }) => r.operation === 'list')
     expect(list).toMatchObject({ status: 'failed', code: 'ACCESS_DENIED' })
-    expect(list.fix).toBe('add to the token\'s policy: path "secret/metadata/*" { capabilities = ["list"] }')
+    expect(list.fix).toBe('add to the token\'s policy: path "secret/metadata/*" { capabilities = ["read", "list"] }')
     expect(report.results.find((r: { operation: string }) => r.operation === 'get')).toMatchObject({ status: 'ok' })
     // Writes are not enabled for this store in the config: not probed.
-    expect(report.results.find((r: { operation: string }) => r.operation === 'set')).toMatchObject({ status: 'disabled' })
+    expect(report.results.find((r: { operation: string }) => r.operation === 'set')).toMatchObject({
+      status: 'disabled',
+    })
   })
 
   it('prints a table with the fix on a terminal-less stdout, and skips write probes without --write-probe', async () => {
@@ -75,7 +80,10 @@ describe('check', () => {
   })
 
   it('names both fixes when no probe got through: credentials or permission', async () => {
-    const result = await runCli(['--json', 'check', 'vault-no-list'], { cwd: dir, env: { NO_LIST_TOKEN: 'not-a-token' } })
+    const result = await runCli(['--json', 'check', 'vault-no-list'], {
+      cwd: dir,
+      env: { NO_LIST_TOKEN: 'not-a-token' },
+    })
     expect(result.code).toBe(1)
     const [get] = JSON.parse(result.stdout).results
     expect(get).toMatchObject({ operation: 'get', status: 'failed', code: 'ACCESS_DENIED' })

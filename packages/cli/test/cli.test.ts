@@ -24,7 +24,8 @@ afterAll(async () => {
   await backends?.stop()
 })
 
-const run = (argv: string[], options: Partial<Parameters<typeof runCli>[1]> = {}) => runCli(argv, { cwd: dir, ...options })
+const run = (argv: string[], options: Partial<Parameters<typeof runCli>[1]> = {}) =>
+  runCli(argv, { cwd: dir, ...options })
 const unique = (label: string) => `cli-${label}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
 
 describe('get, set and rm against Vault (OpenBao)', () => {
@@ -43,7 +44,10 @@ describe('get, set and rm against Vault (OpenBao)', () => {
     const reveal = await run(['get', name, '--reveal'])
     expect(reveal).toEqual({ code: 0, stdout: 'hunter2-value', stderr: '' })
     const json = await run(['--json', 'get', name, `${name}-missing`, '--reveal'])
-    expect(JSON.parse(json.stdout)).toEqual({ store: 'vault', values: { [name]: 'hunter2-value', [`${name}-missing`]: null } })
+    expect(JSON.parse(json.stdout)).toEqual({
+      store: 'vault',
+      values: { [name]: 'hunter2-value', [`${name}-missing`]: null },
+    })
   })
 
   it('set reads --file, keeps a trailing newline on request, and refuses an empty value', async () => {
@@ -81,7 +85,9 @@ describe('get, set and rm against Vault (OpenBao)', () => {
 
     const purged = await run(['rm', name, '--purge'], { stdinTTY: true, stdin: 'yes\n' })
     expect(purged.code, purged.stderr).toBe(0)
-    await expect(backends.vault.read(`secret/metadata/${name}`)).rejects.toMatchObject({ response: { statusCode: 404 } })
+    await expect(backends.vault.read(`secret/metadata/${name}`)).rejects.toMatchObject({
+      response: { statusCode: 404 },
+    })
   })
 
   it('works against AWS (moto) with --store', async () => {
@@ -105,7 +111,9 @@ describe('.env sources', () => {
     expect(JSON.parse(copy.stdout).wouldCopy.sort()).toEqual(['ENV_ONE', 'ENV_TWO'])
     const set = await run(['set', 'ENV_ONE', '-s', 'env'], { stdin: 'x' })
     expect(set.code).toBe(3)
-    expect(set.stderr).toContain('NOT_SUPPORTED: set is not supported by secret store "DotenvSecretStore": the backend is read-only')
+    expect(set.stderr).toContain(
+      'NOT_SUPPORTED: set is not supported by secret store "DotenvSecretStore": the backend is read-only',
+    )
   })
 })
 
@@ -124,14 +132,18 @@ describe('usage, configuration and exit codes', () => {
       cwd: configDir({ stores: { v: { adapter: 'vault', options: { token: { $env: 'MISSING_TOKEN' } } } } }),
     })
     expect(unset.stderr).toContain('the environment variable MISSING_TOKEN is not set')
-    const typo = await runCli(['get', 'x'], { cwd: configDir({ stores: { v: { adapter: 'vault', options: { tokn: 'x' } } } }) })
+    const typo = await runCli(['get', 'x'], {
+      cwd: configDir({ stores: { v: { adapter: 'vault', options: { tokn: 'x' } } } }),
+    })
     expect(typo.code).toBe(2)
     expect(typo.stderr).toMatch(/tokn/)
   })
 
   it('prints --json errors as JSON, and help and version with exit 0', async () => {
     const error = await run(['--json', 'get', 'x', '-s', 'nope'])
-    expect(JSON.parse(error.stdout)).toEqual({ error: { code: 'USAGE', message: expect.stringContaining('no store "nope"') } })
+    expect(JSON.parse(error.stdout)).toEqual({
+      error: { code: 'USAGE', message: expect.stringContaining('no store "nope"') },
+    })
     expect((await run(['--help'])).code).toBe(0)
     expect((await run(['--version'])).stdout).toBe('0.1.0\n')
     expect((await run(['bogus'])).code).toBe(2)

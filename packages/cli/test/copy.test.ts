@@ -28,7 +28,8 @@ beforeEach(() => {
   backends.vaultProxy.resetRequestStats()
 })
 
-const run = (argv: string[], options: Partial<Parameters<typeof runCli>[1]> = {}) => runCli(argv, { cwd: dir, ...options })
+const run = (argv: string[], options: Partial<Parameters<typeof runCli>[1]> = {}) =>
+  runCli(argv, { cwd: dir, ...options })
 
 /** `count` secrets under a fresh prefix in moto (through the raw client); returns the prefix and names. */
 async function seedAws(count: number, label: string) {
@@ -67,7 +68,14 @@ describe('copy from AWS (moto) to Vault (OpenBao)', () => {
 
     const diff = await run(['--json', 'diff', 'aws', 'vault', '--prefix', prefix])
     expect(diff.code, diff.stderr).toBe(0)
-    expect(JSON.parse(diff.stdout)).toEqual({ a: 'aws', b: 'vault', onlyInA: [], onlyInB: [], differing: [], identical: 1_000 })
+    expect(JSON.parse(diff.stdout)).toEqual({
+      a: 'aws',
+      b: 'vault',
+      onlyInA: [],
+      onlyInB: [],
+      differing: [],
+      identical: 1_000,
+    })
   })
 
   it('resumes an interrupted copy: the second run writes only what the first did not', async () => {
@@ -117,7 +125,13 @@ describe('copy from AWS (moto) to Vault (OpenBao)', () => {
     backends.vaultProxy.resetRequestStats()
     const dry = await run(['--json', 'copy', '--from', 'aws', '--to', 'vault', '--prefix', prefix, '--dry-run'])
     expect(dry.code).toBe(1)
-    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, identical: [a], differs: [b], wouldCopy: [c], copied: [] })
+    expect(JSON.parse(dry.stdout)).toMatchObject({
+      dryRun: true,
+      identical: [a],
+      differs: [b],
+      wouldCopy: [c],
+      copied: [],
+    })
     expect(vaultMethods(backends.vaultProxy).POST).toBeUndefined()
     expect(journals()).toEqual([])
 
@@ -157,7 +171,9 @@ describe('copy from AWS (moto) to Vault (OpenBao)', () => {
         vault: { adapter: 'vault', options: backends.vaultOptions() },
       },
     })
-    const result = await runCli(['--json', 'copy', '--from', 'aws', '--to', 'vault', '--prefix', prefix], { cwd: readOnly })
+    const result = await runCli(['--json', 'copy', '--from', 'aws', '--to', 'vault', '--prefix', prefix], {
+      cwd: readOnly,
+    })
     expect(result.code).toBe(1)
     const summary = JSON.parse(result.stdout)
     expect(summary.failed.map((f: { code: string }) => f.code)).toEqual(['OPERATION_DISABLED', 'OPERATION_DISABLED'])

@@ -1,20 +1,19 @@
 import {
   ConfigurationError,
   NotSupportedError,
+  type SecretNamePage,
   type SecretOperation,
   SecretStoreBaseClass,
   type SecretStoreError,
 } from '@secret-store/core'
 import { mapWithConcurrency, splitStoreOptions } from '@secret-store/core/adapter'
 import { BulkPolicy } from './bulk.js'
-import { DaprResponseError, isSecretNotFound, mapDaprError } from './errors.js'
+import { bulkNotSupported, DaprResponseError, isSecretNotFound, mapDaprError } from './errors.js'
+import { listedNames, type SecretMap } from './listing.js'
 import { type DaprNameRules, daprSecretKey, splitSecretRef } from './names.js'
 import { resolveDaprOptions, STORE_NAME } from './options.js'
 import { SdkSecrets } from './sdk.js'
 import type { DaprSecretStoreOptions } from './types.js'
-
-/** One secret as the secrets API answers it: its keys and values (one entry, under its own name, for most stores). */
-type SecretMap = Readonly<Record<string, string>>
 
 /** Dapr errors that reading secret by secret would only repeat. */
 const NO_FALLBACK = new Set(['ERR_SECRET_STORE_NOT_FOUND', 'ERR_SECRET_STORES_NOT_CONFIGURED', 'ERR_PERMISSION_DENIED'])
@@ -97,6 +96,24 @@ export class DaprSecretStore extends SecretStoreBaseClass<Record<string, never>>
       }
     })
     return new Map(refs.map((ref) => [ref.id, pick(found.get(ref.secret), ref.secret, ref.key)]))
+  }
+
+  /**
+   * Every secret name the component hands out, in one page, from one bulk read (Dapr has no other way to
+   * list; `prefix` and `pageSize` cannot narrow it): the values travel with it and are dropped at once. An
+   * empty answer (daprd's 204 for a component that returned nothing) lists none; a component that does not
+   * implement the bulk read is a `NotSupportedError`. See `listing.ts`.
+   */
+  protected override async listSecretNamesImpl(): Promise<SecretNamePage> {
+    const signal = this.abortSignal
+    await this.#sdk.ready(signal)
+    let answer: unknown
+    try {
+      answer = await this.#sdk.get('bulk', signal)
+    } catch (err) {
+      throw bulkNotSupported(err, { store: this.name, secretStoreName: this.#storeName }) ?? err
+    }
+    return { names: answer === '' ? [] : listedNames(bulkMaps(answer), this.#names) }
   }
 
   protected async setSecretImpl(name: string): Promise<void> {

@@ -1,6 +1,7 @@
 import {
   AccessDeniedError,
   ConfigurationError,
+  NotSupportedError,
   type SecretOperation,
   SecretStoreError,
   UnavailableError,
@@ -84,6 +85,29 @@ export function isSecretNotFound(error: unknown, key: string, storeName: string)
   if (!(error instanceof DaprResponseError) || error.code !== 'ERR_SECRET_GET') return false
   const rest = [key, storeName].reduce((text, part) => text.split(part).join(''), error.detail)
   return /not ?found/i.test(rest)
+}
+
+/** How components word a call they do not implement (a pluggable component's gRPC `Unimplemented` too). */
+const UNSUPPORTED_TEXT = /\bunimplemented\b|\bnot (?:yet )?(?:implemented|supported)\b|\bunsupported\b/i
+
+/**
+ * A bulk read the component refused because it does not implement it, as listing names meets it: daprd's
+ * `ERR_SECRET_GET` answer whose message (the store name taken out) says unimplemented, not implemented or
+ * not supported. `NotSupportedError` (not retried); `undefined` for anything else, which `mapDaprError`
+ * types as for any read (another `ERR_SECRET_GET` is a 500, retried as unavailable).
+ */
+export function bulkNotSupported(
+  error: unknown,
+  context: Omit<MapContext, 'operation' | 'secretName'>,
+): NotSupportedError | undefined {
+  if (!(error instanceof DaprResponseError) || error.code !== 'ERR_SECRET_GET') return undefined
+  if (!UNSUPPORTED_TEXT.test(error.detail.split(context.secretStoreName).join(''))) return undefined
+  const reason = `the component of "${context.secretStoreName}" does not implement Dapr's bulk secret read (${error.status} ${error.code}), the only way Dapr lists secret names; read secrets by name`
+  return new NotSupportedError(
+    'list',
+    reason,
+    errorOptions(error, { ...context, operation: 'list', secretName: undefined }),
+  )
 }
 
 export interface MapContext {

@@ -1,4 +1,5 @@
 import { InfisicalSDK, SecretType } from '@infisical/sdk'
+import type { SecretNameListing, SecretNamePage } from '@secret-store/core'
 import { type SecretOperation, SecretStoreBaseClass, type SecretStoreError } from '@secret-store/core'
 import { mapWithConcurrency, raceAbort, splitStoreOptions } from '@secret-store/core/adapter'
 import { staticToken, type TokenSource, UniversalAuthSession } from './auth.js'
@@ -13,6 +14,7 @@ import {
   mapInfisicalError,
   TrimmedValueError,
 } from './errors.js'
+import { listNames } from './listing.js'
 import { type InfisicalSecretLocation, infisicalSecretName, locate } from './names.js'
 import { resolveOptions, STORE_NAME } from './options.js'
 import type { InfisicalSecretStoreOptions, InfisicalStoreSettings } from './types.js'
@@ -150,6 +152,11 @@ export class InfisicalSecretStore extends SecretStoreBaseClass<Record<string, ne
         }
       }
     }
+  }
+
+  /** Every name below the deepest folder the prefix fully names, in one page, without values: see `listing.ts`. */
+  protected override listSecretNamesImpl({ prefix }: SecretNameListing): Promise<SecretNamePage> {
+    return listNames(prefix, this.#settings, (call) => this.#call(call))
   }
 
   /** Deletes the secret; Infisical's 404 means it is gone already. Infisical has no purge: see the README. */

@@ -238,6 +238,23 @@ describe('the Infisical fake, through @infisical/sdk', () => {
     })
   })
 
+  it('lists recursively with values hidden, and answers a missing folder or environment with 404', async () => {
+    fake.put('dev', '/a', 'A', 'visible')
+    fake.put('dev', '/a/b', 'B', 'visible')
+    const secrets = (await login()).secrets()
+    const listed = await secrets.listSecrets({ ...at('/a'), recursive: true, viewSecretValue: false })
+    expect(listed.secrets.map((s) => [s.secretPath, s.secretKey, s.secretValue, s.secretValueHidden])).toEqual([
+      ['/a', 'A', '<hidden-by-infisical>', true],
+      ['/a/b', 'B', '<hidden-by-infisical>', true],
+    ])
+    expect(await messageOf(secrets.listSecrets({ ...at('/none'), recursive: true }))).toMatch(
+      /\[StatusCode=404\] Folder with path '\/none' in environment 'dev' was not found/,
+    )
+    expect(await messageOf(secrets.listSecrets({ ...at('/', 'qa'), recursive: true }))).toMatch(
+      /\[StatusCode=404\] Environment with slug 'qa'/,
+    )
+  })
+
   it('logs requests, counts them and tracks the peak in flight', async () => {
     fake.put('dev', '/', 'A', '1')
     const secrets = (await login()).secrets()

@@ -2,6 +2,8 @@ import {
   InvalidSecretValueError,
   NotSupportedError,
   type RemoveSecretOptions,
+  type SecretNameListing,
+  type SecretNamePage,
   type SecretOperation,
   SecretStoreBaseClass,
   type SecretStoreError,
@@ -10,14 +12,16 @@ import {
 import { splitStoreOptions } from '@secret-store/core/adapter'
 import { AppRoleSession } from './auth.js'
 import { isNoRoute, isVaultNotFound, mapVaultError, vaultStatus } from './errors.js'
+import { KvNameLister } from './listing.js'
 import { encodeSegments, vaultSecretPath } from './names.js'
 import { createClient, resolveOptions, STORE_NAME } from './options.js'
 import type { VaultClient, VaultRequestOptions, VaultSecretStoreOptions } from './types.js'
 
 /**
  * A secret store on HashiCorp Vault or OpenBao KV (v2 by default, v1 too), through node-vault.
- * Each secret is one KV entry whose value sits in one field (`value` by default). Authenticates with a
- * token, with AppRole (renewing the token and logging in again as needed), or through a ready client.
+ * Each secret is one KV entry whose value sits in one field (`value` by default); `listSecretNames` walks
+ * the KV folders with `LIST`. Authenticates with a token, with AppRole (renewing the token and logging in
+ * again as needed), or through a ready client.
  *
  * @example
  * const secretStore = new VaultSecretStore({
@@ -38,6 +42,12 @@ export class VaultSecretStore extends SecretStoreBaseClass<Record<string, never>
   readonly #cas: boolean
   #kvVersion: 1 | 2 | undefined
   #detecting: Promise<1 | 2> | undefined
+  readonly #lister = new KvNameLister(() =>
+    this.logger.debug(
+      { store: this.name, mount: this.#mount },
+      "listing reads each secret's metadata: detailed-metadata is missing or denied",
+    ),
+  )
 
   constructor(options: VaultSecretStoreOptions = {}) {
     const { base, own: vault } = splitStoreOptions(options)
@@ -110,6 +120,21 @@ export class VaultSecretStore extends SecretStoreBaseClass<Record<string, never>
       if (isVaultNotFound(err)) return
       throw err
     }
+  }
+
+  /** One folder of names per page; the cursor holds the folders still to walk (see `KvNameLister`). */
+  protected override async listSecretNamesImpl(listing: SecretNameListing): Promise<SecretNamePage> {
+    const context = {
+      store: this.name,
+      client: this.#client,
+      call: <T>(request: (options: VaultRequestOptions | undefined) => Promise<T>) => this.#call(request),
+      mountPath: this.#mountPath,
+      prefixPath: this.#prefixPath,
+      version: await this.#version('list', listing.prefix || undefined),
+      maxConcurrency: this.maxConcurrency,
+      signal: this.abortSignal,
+    }
+    return this.#lister.page(context, listing)
   }
 
   protected override mapError(

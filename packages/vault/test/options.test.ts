@@ -23,7 +23,7 @@ describe('VaultSecretStore options', () => {
     })
     const contract: SecretStore = secretStore
     expect(contract.name).toBe('VaultSecretStore')
-    expect(secretStore.capabilities).toEqual({ ...DEFAULT_CAPABILITIES, recoverableDelete: true })
+    expect(secretStore.capabilities).toEqual({ ...DEFAULT_CAPABILITIES, listing: true, recoverableDelete: true })
     await secretStore.destroy()
     expect(secretStore.destroyed).toBe(true)
   })

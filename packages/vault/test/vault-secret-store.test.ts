@@ -283,6 +283,93 @@ describe('reads of several names', () => {
   })
 })
 
+/** Every name a listing streams, in order. */
+async function collectNames(names: AsyncIterable<string>): Promise<string[]> {
+  const out: string[] = []
+  for await (const name of names) out.push(name)
+  return out
+}
+
+describe('listSecretNames', () => {
+  /** A small tree under a fresh root: two names under `<root>/apps/pay…`, others beside them. */
+  async function tree(mount = 'secret', version: 1 | 2 = 2) {
+    const root = unique('tree')
+    const listed = [`${root}/apps/pay`, `${root}/apps/payments/a`, `${root}/apps/payments/deep/b c`]
+    const others = [`${root}/apps/other/x`, `${root}/apx`, `${root}/apps/Pay`]
+    const door = kvBackdoor(admin, mount, version)
+    for (const name of [...listed, ...others]) await door.set(name, 'tree-value')
+    return { root, listed, door }
+  }
+
+  it('walks only the folders that can hold the prefix, one LIST per page, and stops when the loop does', async () => {
+    const { root, listed } = await tree()
+    const gauge = await proxy()
+    const store = makeStore({ endpoint: gauge.endpoint })
+    expect(await collectNames(store.listSecretNames({ prefix: `${root}/apps/pay` }))).toEqual(listed)
+    expect(gauge.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET secret/detailed-metadata/${root}/apps/?list=true`,
+      `GET secret/detailed-metadata/${root}/apps/payments/?list=true`,
+      `GET secret/detailed-metadata/${root}/apps/payments/deep/?list=true`,
+    ])
+    gauge.reset()
+    for await (const name of store.listSecretNames({ prefix: `${root}/apps/pay` })) {
+      expect(name).toBe(listed[0])
+      break
+    }
+    expect(gauge.requests).toHaveLength(1)
+    expect(await collectNames(store.listSecretNames({ prefix: `${root}/none/` }))).toEqual([])
+  })
+
+  it('lists names relative to the prefix option, on KV v1 too', async () => {
+    const v2 = await tree()
+    expect(await collectNames(makeStore({ prefix: v2.root }).listSecretNames({ prefix: 'apps/pay' }))).toEqual(
+      v2.listed.map((name) => name.slice(v2.root.length + 1)),
+    )
+    const v1 = await tree('kv1', 1)
+    const store = makeStore({ mount: 'kv1', kvVersion: 1 })
+    expect(await collectNames(store.listSecretNames({ prefix: `${v1.root}/apps/pay` }))).toEqual(v1.listed)
+    await v1.door.remove(v1.listed[0] as string)
+    expect(await collectNames(store.listSecretNames({ prefix: `${v1.root}/apps/pay` }))).toEqual(v1.listed.slice(1))
+  })
+
+  it('leaves out secrets whose current version is soft-deleted or destroyed, with or without detailed-metadata', async () => {
+    const root = unique('deleted')
+    const [live, soft, destroyed, revived] = ['live', 'soft', 'destroyed', 'revived'].map((n) => `${root}/${n}`)
+    const store = makeStore()
+    for (const name of [live, soft, destroyed, revived]) await store.setSecret(name as string, 'value')
+    await store.removeSecret(soft as string)
+    await admin.write(`secret/destroy/${destroyed}`, { versions: [1] })
+    await store.removeSecret(revived as string)
+    await store.setSecret(revived as string, 'again')
+    expect(await collectNames(store.listSecretNames({ prefix: `${root}/` }))).toEqual([live, revived])
+
+    // A policy without detailed-metadata (as on Vault): LIST metadata, then each name's metadata.
+    await createPolicy(
+      admin,
+      'list-metadata-only',
+      'path "secret/metadata/*" { capabilities = ["read", "list"] }\npath "secret/data/*" { capabilities = ["read"] }',
+    )
+    const gauge = await proxy()
+    const fallback = makeStore({ endpoint: gauge.endpoint, token: await createToken(admin, ['list-metadata-only']) })
+    expect(await collectNames(fallback.listSecretNames({ prefix: `${root}/` }))).toEqual([live, revived])
+    const paths = gauge.requests.map((r) => r.path)
+    expect(paths.slice(0, 2)).toEqual([
+      `secret/detailed-metadata/${root}/?list=true`,
+      `secret/metadata/${root}/?list=true`,
+    ])
+    expect(paths.slice(2).sort()).toEqual([live, soft, destroyed, revived].map((n) => `secret/metadata/${n}`).sort())
+    gauge.reset()
+    expect(await collectNames(fallback.listSecretNames({ prefix: `${root}/l` }))).toEqual([live])
+    expect(gauge.requests.map((r) => r.path)).toEqual([`secret/metadata/${root}/?list=true`, `secret/metadata/${live}`])
+  })
+
+  it('maps a token without the list capability to AccessDeniedError', async () => {
+    await createPolicy(admin, 'read-only', 'path "secret/data/*" { capabilities = ["read"] }')
+    const store = makeStore({ token: await createToken(admin, ['read-only']) })
+    expect(await rejection(collectNames(store.listSecretNames({ prefix: 'x/' })))).toBeInstanceOf(AccessDeniedError)
+  })
+})
+
 describe('tokens and policies', () => {
   // The policies exactly as the README documents them (its two hcl blocks).
   const [v2Policy, v1Policy] = [
@@ -305,8 +392,10 @@ describe('tokens and policies', () => {
     await store.removeSecret(name)
     await makeStore({ token, prefix: 'app', cas: true }).setSecret(name, 'v3')
     expect(await store.getSecret(name)).toEqual({ [name]: 'v3' })
+    expect(await collectNames(store.listSecretNames({ prefix: name }))).toEqual([name])
     await store.removeSecret(name, { purge: true })
     expect(await metadata(`app/${name}`)).toBeUndefined()
+    expect(await collectNames(store.listSecretNames({ prefix: name }))).toEqual([])
 
     await admin.write(`secret/data/other/${name}`, { data: { value: 'not yours' } })
     const outside = makeStore({ token })
@@ -329,6 +418,7 @@ describe('tokens and policies', () => {
     const name = unique('policy1')
     await store.setSecret(name, 'v1')
     expect(await store.getSecret(name)).toEqual({ [name]: 'v1' })
+    expect(await collectNames(store.listSecretNames({ prefix: name }))).toEqual([name])
     await store.removeSecret(name)
     expect(await store.getSecret(name)).toEqual({ [name]: undefined })
   })

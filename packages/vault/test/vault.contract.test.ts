@@ -12,7 +12,7 @@ let appRole: { roleId: string; secretId: string }
 let proxy: FaultProxy
 let closedPort: number
 
-/** Reads of secret values: GETs under the KV mounts (not AppRole logins or version detection). */
+/** Reads: GETs under the KV mounts, of values and of names (`?list=true`); not AppRole logins or version detection. */
 const isKvRead = (request: { method: string; path: string }) =>
   request.method === 'GET' && /^\/v1\/(secret|kv1)\//.test(request.path)
 
@@ -22,9 +22,10 @@ beforeAll(async () => {
   closedPort = await freeLoopbackPort()
   admin = rawClient(server.endpoint, server.rootToken)
   await mountKv(admin, 'kv1', 1)
+  // No rule for `secret/detailed-metadata/`, as on Vault: this suite lists through `metadata` and a read per name.
   await admin.write('sys/policies/acl/contract-app', {
     policy:
-      'path "secret/data/contract-app/*" { capabilities = ["create", "read", "update", "delete"] }\npath "secret/metadata/contract-app/*" { capabilities = ["read", "delete"] }',
+      'path "secret/data/contract-app/*" { capabilities = ["create", "read", "update", "delete"] }\npath "secret/metadata/contract-app/*" { capabilities = ["read", "list", "delete"] }',
   })
   appRole = await createAppRole(admin, 'contract', { policies: ['contract-app'], tokenTtl: '5m', tokenMaxTtl: '10m' })
 })

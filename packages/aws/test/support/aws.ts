@@ -225,9 +225,12 @@ export function scriptBackend(
   client.middlewareStack.add(middleware, { step: 'initialize', priority: 'low', name: 'scriptBackend' })
 }
 
-/** Whether a request through the fault proxy reads secret values (`GetSecretValue`, `BatchGetSecretValue`). */
+/**
+ * Whether a request through the fault proxy is a read: of secret values (`GetSecretValue`,
+ * `BatchGetSecretValue`) or of names (`ListSecrets`, which `listSecretNames` runs as a read).
+ */
 export const isAwsRead = (request: { headers: Record<string, unknown> }): boolean =>
-  /^secretsmanager\.(Batch)?GetSecretValue$/.test(String(request.headers['x-amz-target'] ?? ''))
+  /^secretsmanager\.((Batch)?GetSecretValue|ListSecrets)$/.test(String(request.headers['x-amz-target'] ?? ''))
 
 /** Whether a request writes a value (`PutSecretValue`, `CreateSecret`), not a restore or delete step. */
 export const isAwsValueWrite = (request: { headers: Record<string, unknown> }): boolean =>

@@ -44,7 +44,16 @@ export async function checkCommand(io: CliIo, opened: OpenedStore, options: Chec
         status,
         detail: error.message,
         code: error.code,
-        ...(status === 'failed' ? { fix: fixFor(entry, operation, error, results.some((r) => r.status === 'ok')) } : {}),
+        ...(status === 'failed'
+          ? {
+              fix: fixFor(
+                entry,
+                operation,
+                error,
+                results.some((r) => r.status === 'ok'),
+              ),
+            }
+          : {}),
       })
     }
   }
