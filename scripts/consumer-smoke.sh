@@ -88,6 +88,7 @@ const expected = {
   '@secret-store/vault': ['VaultSecretStore'],
   '@secret-store/infisical': ['InfisicalSecretStore'],
   '@secret-store/dapr': ['DaprSecretStore'],
+  '@secret-store/cli': ['main', 'defineConfig', 'DotenvSecretStore'],
 }
 for (const [specifier, names] of Object.entries(expected)) {
   const module = await import(specifier)
@@ -210,6 +211,16 @@ for line in "${lines[@]}"; do
   rm -rf "$work/node_modules" "$work/package-lock.json"
   (cd "$work" && "$node_bin" "$npm_cli" install --no-audit --no-fund --loglevel=error >/dev/null)
   (cd "$work" && "$node_bin" esm.mjs && "$node_bin" cjs.cjs)
+  # The installed `secret-store` binary, on a .env source: exists, and the value only with --reveal.
+  (
+    cd "$work"
+    export PATH="$(dirname "$node_bin"):$PATH"
+    printf 'SMOKE_KEY=smoke-value\n' >.env
+    printf '{ "stores": { "env": { "adapter": "dotenv", "path": ".env" } } }\n' >secret-store.config.json
+    [ "$(node_modules/.bin/secret-store get SMOKE_KEY)" = 'SMOKE_KEY  exists' ] &&
+      [ "$(node_modules/.bin/secret-store get SMOKE_KEY --reveal)" = 'smoke-value' ]
+  ) || die "the secret-store binary failed on Node $line"
+  say "Node $line: secret-store binary: ok"
   for config in nodenext bundler; do
     (cd "$work" && "$node_bin" node_modules/typescript/bin/tsc -p "tsconfig.$config.json") ||
       die "TypeScript ($config, strict, exactOptionalPropertyTypes) failed on Node $line"
