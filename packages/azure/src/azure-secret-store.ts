@@ -1,12 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
   type RemoveSecretOptions,
+  type SecretNameListing,
+  type SecretNamePage,
   type SecretOperation,
   SecretStoreBaseClass,
   type SecretStoreError,
 } from '@secret-store/core'
 import { splitStoreOptions } from '@secret-store/core/adapter'
 import { mapAzureError, restStatus } from './errors.js'
+import { listKeyVaultNames } from './listing.js'
 import { keyVaultName } from './names.js'
 import { buildClient, resolveSettings, STORE_NAME } from './options.js'
 import type { AzureSecretClient, AzureSecretStoreOptions } from './types.js'
@@ -76,6 +79,11 @@ export class AzureSecretStore extends SecretStoreBaseClass<Record<string, never>
       if (restStatus(err) !== 404) throw err
     }
     if (purge) await this.#purgeDeleted(name)
+  }
+
+  /** One page of `GET /secrets` (see `listKeyVaultNames`): every secret of the vault, filtered by the base. */
+  protected override listSecretNamesImpl(listing: SecretNameListing): Promise<SecretNamePage> {
+    return listKeyVaultNames(this.#client, listing, this.abortSignal)
   }
 
   protected override mapError(

@@ -91,6 +91,12 @@ export function mapAzureError(error: unknown, context: MapContext): SecretStoreE
   }
   const transport = classifyTransport(error, classify)
   if (transport !== undefined) return transport
+  if (error instanceof Error && /^The challenge origin .* does not match the requested domain/.test(error.message)) {
+    return new UnknownSecretStoreError(
+      "Key Vault's next-page link names another host than the vault URL; a proxy in front of Key Vault must keep the vault's host name",
+      options,
+    )
+  }
   if (error instanceof Error && error.message.includes('disableChallengeResourceVerification')) {
     return new UnknownSecretStoreError(
       "the vault's authentication challenge names another resource than the vault URL; see disableChallengeResourceVerification",

@@ -3,7 +3,11 @@
  * an empty or cut-off 200 are not Key Vault saying anything: left to the SDK, a 404 reads as "missing"
  * (and is cached) and an unparsable body surfaces as a bare `TypeError`. The policy turns each into a
  * `ForeignResponseError` carrying the status, which the store reports as unavailable.
+ *
+ * It also serves `listSecretNames`: the client's pager does not hand out a page's `nextLink`, nor send
+ * its abort signal with a follow-up page, so the guard keeps the one and adds the other.
  */
+import { listingPolicy } from './listing.js'
 
 /** An answer that did not come from Key Vault (by its shape), with its HTTP status. */
 export class ForeignResponseError extends Error {
@@ -60,9 +64,11 @@ export function keyVaultResponseGuard(): ResponseGuardPolicy {
   return {
     name: 'secretStoreKeyVaultResponseGuard',
     async sendRequest(request, next) {
+      const listed = listingPolicy(request as Parameters<typeof listingPolicy>[0])
       const response = await next(request)
       const reason = foreignReason(response)
       if (reason !== undefined) throw new ForeignResponseError(response.status, reason)
+      listed?.(response)
       return response
     },
   }

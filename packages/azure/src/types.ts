@@ -8,7 +8,13 @@ import type { StoreBaseOptions } from '@secret-store/core'
  */
 export type AzureSecretClient = Pick<
   SecretClient,
-  'vaultUrl' | 'getSecret' | 'setSecret' | 'beginDeleteSecret' | 'purgeDeletedSecret' | 'beginRecoverDeletedSecret'
+  | 'vaultUrl'
+  | 'getSecret'
+  | 'setSecret'
+  | 'beginDeleteSecret'
+  | 'purgeDeletedSecret'
+  | 'beginRecoverDeletedSecret'
+  | 'listPropertiesOfSecrets'
 >
 
 /**

@@ -167,6 +167,53 @@ describe('the Key Vault fake', () => {
     await client.setSecret('late', 'again')
   })
 
+  it('lists live secrets by pages of maxresults (1 to 25), linked by nextLink with a $skiptoken', async () => {
+    const client = rawClient(fake)
+    for (const name of ['list-b', 'List-A', 'list-c', 'list-gone']) await client.setSecret(name, 'v')
+    await deleteAndWait(client, 'list-gone')
+    fake.clearLog()
+    const first = await raw('/secrets?api-version=2025-07-01&maxresults=2', 't')
+    expect(first.status).toBe(200)
+    const page = JSON.parse(first.body) as { value: Array<{ id: string; attributes: object }>; nextLink: string }
+    // Ordered ignoring case, each id the secret's base identifier in its stored case, with attributes, no value.
+    expect(page.value.map((item) => item.id)).toEqual([
+      `${fake.vaultUrl}/secrets/List-A`,
+      `${fake.vaultUrl}/secrets/list-b`,
+    ])
+    expect(page.value[0]).toEqual({ id: expect.any(String), attributes: expect.objectContaining({ enabled: true }) })
+    expect(page.nextLink).toMatch(
+      new RegExp(`^${fake.vaultUrl}/secrets\\?api-version=2025-07-01&\\$skiptoken=[\\w-]+&maxresults=2$`),
+    )
+    const second = JSON.parse((await raw(page.nextLink, 't')).body) as { value: Array<{ id: string }>; nextLink: null }
+    // The soft-deleted secret is not listed; the last page has a null nextLink.
+    expect(second).toEqual({
+      value: [{ id: `${fake.vaultUrl}/secrets/list-c`, attributes: expect.any(Object) }],
+      nextLink: null,
+    })
+    expect(fake.count(ROUTES.list, 200)).toBe(2)
+
+    for (const bad of ['0', '26', 'x']) {
+      const refused = await raw(`/secrets?api-version=7.6&maxresults=${bad}`, 't')
+      expect([refused.status, JSON.parse(refused.body).error.code]).toEqual([400, 'BadParameter'])
+    }
+    expect((await raw('/secrets?api-version=7.6&$skiptoken=forged', 't')).status).toBe(400)
+    // Without maxresults a page holds up to 25; the SDK follows the links.
+    const names = []
+    for await (const properties of client.listPropertiesOfSecrets()) names.push(properties.name)
+    expect(names).toEqual(['List-A', 'list-b', 'list-c'])
+  })
+
+  it('applies faults and the denied token to the list route', async () => {
+    const client = rawClient(fake)
+    await client.setSecret('listed', 'v')
+    fake.failNext({ status: 503, headers: { 'retry-after-ms': '1' } }, { route: ROUTES.list })
+    const names = []
+    for await (const properties of client.listPropertiesOfSecrets()) names.push(properties.name)
+    expect(names).toEqual(['listed'])
+    expect([fake.count(ROUTES.list, 503), fake.count(ROUTES.list, 200)]).toEqual([1, 1])
+    expect((await raw('/secrets?api-version=7.6', 'denied-token')).status).toBe(403)
+  })
+
   it('injects faults: statuses with headers, and dropped connections', async () => {
     const client = rawClient(fake)
     await client.setSecret('faulty', 'v')

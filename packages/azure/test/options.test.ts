@@ -26,6 +26,7 @@ describe('AzureSecretStore options', () => {
       ...DEFAULT_CAPABILITIES,
       recoverableDelete: true,
       maxValueBytes: 25 * 1024,
+      listing: true,
     })
     await secretStore.destroy()
     expect(secretStore.destroyed).toBe(true)

@@ -101,6 +101,10 @@ export async function loadConfig(
 export function resolveEnv(value: unknown, env: Record<string, string | undefined>, at: string): unknown {
   if (Array.isArray(value)) return value.map((item, i) => resolveEnv(item, env, `${at}[${i}]`))
   if (typeof value !== 'object' || value === null) return value
+  // Only plain objects are looked into: what a .ts or .mjs config built (a credential, a client, gRPC
+  // channel credentials) goes to the adapter as it is, since a copy would lose its class and methods.
+  const prototype = Object.getPrototypeOf(value)
+  if (prototype !== Object.prototype && prototype !== null) return value
   const entries = Object.entries(value)
   if (entries.length === 1 && entries[0]?.[0] === '$env') {
     const name = entries[0][1]

@@ -4,6 +4,8 @@ import {
   InvalidSecretNameError,
   printableName,
   type RemoveSecretOptions,
+  type SecretNameListing,
+  type SecretNamePage,
   type SecretOperation,
   SecretStoreBaseClass,
   type SecretStoreError,
@@ -11,6 +13,7 @@ import {
 } from '@secret-store/core'
 import { splitStoreOptions } from '@secret-store/core/adapter'
 import { GRPC_STATUS, grpcCode, IntegrityError, mapSecretManagerError, statusLabel } from './errors.js'
+import { type Call, listSecretIds } from './listing.js'
 import { parseResourceName, secretManagerId } from './names.js'
 import { checkPayload, crc32c } from './payload.js'
 import { type ResolvedSettings, resolveClient, resolveSettings, STORE_NAME } from './settings.js'
@@ -155,6 +158,13 @@ export class GCPSecretStore extends SecretStoreBaseClass<Record<string, never>> 
     } catch (err) {
       if (grpcCode(err) !== GRPC_STATUS.NOT_FOUND) throw err
     }
+  }
+
+  /** One ListSecrets page, of the ids a read finds a value for (see `listSecretIds`). */
+  protected override listSecretNamesImpl(listing: SecretNameListing): Promise<SecretNamePage> {
+    const { parent, version } = this.#settings
+    const call: Call = (start) => this.#call(start)
+    return listSecretIds({ client: this.#client, call, parent, version, concurrency: this.maxConcurrency }, listing)
   }
 
   protected override mapError(

@@ -491,12 +491,13 @@ describe('the client', () => {
     }
   })
 
-  it('declares its capabilities: recoverable removes unless purging, 64 KiB values, no batch reads', () => {
+  it('declares its capabilities: recoverable removes unless purging, 64 KiB values, no batch reads, listing', () => {
     expect(store().capabilities).toEqual({
       writes: true,
       recoverableDelete: true,
       batchReads: false,
       maxValueBytes: 65_536,
+      listing: true,
     })
     expect(store({ purgeOnRemove: true }).capabilities.recoverableDelete).toBe(false)
   })

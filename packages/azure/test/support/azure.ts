@@ -11,6 +11,11 @@ export interface Backend {
   vaultUrl: string
   /** PEM of the server's self-signed certificate. */
   ca: string
+  /**
+   * Makes the fake name itself `url` in the ids and `nextLink`s it answers with, for a store that reaches
+   * it through a proxy; absent for Lowkey Vault.
+   */
+  publishAs?(url: string): void
   stop(): Promise<void>
 }
 
@@ -21,7 +26,13 @@ export async function startBackend(): Promise<Backend> {
     return { kind: 'lowkey', vaultUrl: lowkey.vaultUrl, ca: lowkey.ca, stop: () => lowkey.stop() }
   }
   const fake = await startKeyVaultFake()
-  return { kind: 'fake', vaultUrl: fake.vaultUrl, ca: fake.ca, stop: () => fake.stop() }
+  return {
+    kind: 'fake',
+    vaultUrl: fake.vaultUrl,
+    ca: fake.ca,
+    publishAs: (url) => fake.configure({ publicUrl: url }),
+    stop: () => fake.stop(),
+  }
 }
 
 /** A `TokenCredential` that hands out a fixed token and records each call. */

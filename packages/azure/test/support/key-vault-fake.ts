@@ -9,6 +9,8 @@
  *   challenge (clients need `disableChallengeResourceVerification: true` for a local host); any bearer
  *   token is accepted except `deniedToken`, which gets 403 Forbidden;
  * - `api-version` is required (7.x and 2025-* are accepted);
+ * - listing (`GET /secrets?maxresults=N`, 1 to 25, paged by `nextLink` with a `$skiptoken`), without
+ *   soft-deleted secrets;
  * - secrets with versions, soft delete (`Recoverable+Purgeable`, 90 days), recover and purge; a
  *   soft-deleted name answers writes with 409 Conflict until it is recovered or purged; names are
  *   `^[0-9a-zA-Z-]{1,127}$` and case-insensitive (kept as first created), values at most 25 KB;
@@ -102,6 +104,7 @@ export async function startKeyVaultFake(initial: Partial<FakeKeyVaultSettings> =
     const [collection, name, third, fourth] = segments
     const key = (template: string) => `${method} ${template}`
     if (collection === 'secrets') {
+      if (segments.length === 1) return { route: key('/secrets') }
       if (segments.length === 2) return { route: key('/secrets/{name}'), name }
       if (segments.length === 3 && third === 'versions') return { route: key('/secrets/{name}/versions'), name }
       if (segments.length === 3) return { route: key('/secrets/{name}'), name, version: third }
@@ -225,9 +228,15 @@ export async function startKeyVaultFake(initial: Partial<FakeKeyVaultSettings> =
       })
       return
     }
-    const base = `https://${req.headers.host ?? 'localhost'}`
+    const base = settings.publicUrl ?? `https://${req.headers.host ?? 'localhost'}`
     try {
-      const [status, answer] = operation({ name: name ?? '', version: matched.version, body, base })
+      const [status, answer] = operation({
+        name: name ?? '',
+        version: matched.version,
+        query: url.searchParams,
+        body,
+        base,
+      })
       reply(status, answer)
     } catch (err) {
       if (!(err instanceof HttpError)) throw err

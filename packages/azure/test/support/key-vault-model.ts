@@ -17,6 +17,11 @@ export interface FakeKeyVaultSettings {
   conflictsAfterPurge: number
   /** Every authenticated request is answered after this many milliseconds. @default 0 */
   latencyMs: number
+  /**
+   * The vault's URL in the ids and `nextLink`s it answers with, as Key Vault names itself (the client
+   * follows a `nextLink` only to the origin it sent the request to). @default the request's `Host`
+   */
+  publicUrl: string | undefined
 }
 
 export const DEFAULT_SETTINGS: Readonly<FakeKeyVaultSettings> = Object.freeze({
@@ -24,10 +29,12 @@ export const DEFAULT_SETTINGS: Readonly<FakeKeyVaultSettings> = Object.freeze({
   visibleAfterPolls: 0,
   conflictsAfterPurge: 0,
   latencyMs: 0,
+  publicUrl: undefined,
 })
 
 /** One request as the fake saw it. */
 export const ROUTES = {
+  list: 'GET /secrets',
   set: 'PUT /secrets/{name}',
   get: 'GET /secrets/{name}',
   versions: 'GET /secrets/{name}/versions',
@@ -40,6 +47,8 @@ export const ROUTES = {
 export const NAME = /^[0-9a-zA-Z-]{1,127}$/
 export const API_VERSION = /^(7\.\d+|2025-\d{2}-\d{2})(-preview(\.\d+)?)?$/
 export const MAX_VALUE_BYTES = 25 * 1024
+/** `maxresults` of a list: 1 to 25, and 25 when not given. */
+export const MAX_LIST_RESULTS = 25
 export const MAX_BODY_BYTES = 1024 * 1024
 export const RECOVERABLE_DAYS = 90
 
@@ -95,8 +104,27 @@ export function faultBody(status: number): unknown {
   return { error: { code, message } }
 }
 
+/** What an operation is given: the route's parameters, the query, the body and the vault's base URL. */
+export interface OperationArgs {
+  name: string
+  version?: string
+  query: URLSearchParams
+  body: string
+  base: string
+}
+
 /** One operation: the route's parameters in, `[status, body]` out (or an `HttpError` thrown). */
-export type Operation = (args: { name: string; version?: string; body: string; base: string }) => [number, unknown]
+export type Operation = (args: OperationArgs) => [number, unknown]
+
+/** The name a `$skiptoken` says the previous page ended with; 400 for one the fake did not make. */
+function skipMarker(token: string | null): string | undefined {
+  if (token === null) return undefined
+  try {
+    const marker = (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { NextMarker?: unknown }).NextMarker
+    if (typeof marker === 'string') return marker
+  } catch {}
+  throw new HttpError(400, 'BadParameter', 'The $skiptoken is not valid.')
+}
 
 /** A vault's state and its operations, keyed by route. `settings` is read on every call. */
 export function createVault(settings: () => FakeKeyVaultSettings) {
@@ -143,10 +171,37 @@ export function createVault(settings: () => FakeKeyVaultSettings) {
   })
 
   /** Returns [status, body]. */
-  const operations: Record<
-    string,
-    (args: { name: string; version?: string; body: string; base: string }) => [number, unknown]
-  > = {
+  const operations: Record<string, Operation> = {
+    // Live secrets (soft-deleted ones are left out), ordered by name ignoring case, `maxresults` at a
+    // time; `nextLink` carries a `$skiptoken` naming the last one listed, so a page is stable while
+    // secrets come and go. An id is the secret's base identifier, in the case it was first created with.
+    [ROUTES.list]: ({ query, base }) => {
+      const given = query.get('maxresults')
+      const max = given === null ? MAX_LIST_RESULTS : Number(given)
+      if (!Number.isInteger(max) || max < 1 || max > MAX_LIST_RESULTS) {
+        throw new HttpError(400, 'BadParameter', `invalid maxresults: ${given}`)
+      }
+      const after = skipMarker(query.get('$skiptoken'))
+      const live = [...entries.entries()]
+        .filter(([key, entry]) => entry.deleted === undefined && (after === undefined || key > after))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      const page = live.slice(0, max)
+      const value = page.map(([, entry]) => {
+        const version = latest(entry)
+        return {
+          id: secretId(base, entry),
+          attributes: attributes(version),
+          ...(version.contentType === undefined ? {} : { contentType: version.contentType }),
+          ...(version.tags === undefined ? {} : { tags: version.tags }),
+        }
+      })
+      const last = page.at(-1)?.[0]
+      if (live.length === page.length || last === undefined) return [200, { value, nextLink: null }]
+      const version = encodeURIComponent(query.get('api-version') ?? '')
+      const token = Buffer.from(JSON.stringify({ NextMarker: last })).toString('base64url')
+      return [200, { value, nextLink: `${base}/secrets?api-version=${version}&$skiptoken=${token}&maxresults=${max}` }]
+    },
+
     [ROUTES.set]: ({ name, body, base }) => {
       let parsed: unknown
       try {

@@ -70,6 +70,12 @@ export interface ContractSuiteOptions {
     /** Names that pass core's safety rule but break a backend rule; each must give `InvalidSecretNameError`. */
     invalid?: readonly string[]
   }
+  /**
+   * The page size of the listing test that crosses pages. A backend whose paging is not stable (an
+   * emulator paging an unordered map) passes one that fits a whole listing, and says why in its wiring.
+   * @default 2
+   */
+  listingPageSize?: number
   /** Prefix of every generated name. @default 'contract' */
   namePrefix?: string
   /** Per-test timeout in ms. @default 30000 */

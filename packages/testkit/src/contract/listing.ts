@@ -61,7 +61,7 @@ export function registerListingTests(t: SuiteContext): void {
     try {
       const store = lister(await t.store())
       expect(capabilitiesOf(store).listing).toBe(true)
-      const listed = await listAll(store, { prefix, pageSize: 2 })
+      const listed = await listAll(store, { prefix, pageSize: t.options.listingPageSize ?? 2 })
       expect([...listed].sort()).toEqual([...names].sort())
       expect(new Set(listed).size).toBe(listed.length)
     } finally {
