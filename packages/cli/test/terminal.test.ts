@@ -1,4 +1,6 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager'
@@ -65,5 +67,49 @@ describe('on a terminal', () => {
     expect(screen).not.toMatch(/^copied /m)
     detector.scanText('terminal output', screen)
     detector.assertNoLeaks()
+  }, 90_000)
+})
+
+describe('as a process', () => {
+  it('stops a copy at the first Ctrl-C with exit 130 and a journal, and the same command finishes it', async () => {
+    const prefix = `cli-sigint-${Date.now().toString(36)}/`
+    const names = Array.from({ length: 60 }, (_, i) => `${prefix}key-${i}`)
+    for (const name of names) {
+      await backends.aws.send(new CreateSecretCommand({ Name: name, SecretString: `value of ${name}` }))
+    }
+    // Slow writes (100 ms each, one at a time) leave time to interrupt the copy half way.
+    backends.vaultProxy.inject({ kind: 'delay', ms: 100 }, { match: (request) => request.method === 'POST' })
+    const args = ['copy', '--from', 'aws', '--to', 'vault', '--prefix', prefix, '--concurrency', '1']
+    const child = spawn(process.execPath, [tsx, '--tsconfig', `${cliDir}tsconfig.json`, bin, ...args], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+      if ((stdout.match(/^copied /gm) ?? []).length === 10) child.kill('SIGINT')
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+    })
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+    backends.vaultProxy.clear()
+    expect(code, stderr).toBe(130)
+    expect(stderr).toContain('interrupted: run the same command again to resume')
+    const journal = readdirSync(dir).find((file) => file.endsWith('.journal')) as string
+    const journaled = readFileSync(join(dir, journal), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"copied"'))
+    const copied = (stdout.match(/^copied /gm) ?? []).length
+    expect(journaled).toHaveLength(copied)
+    expect(copied).toBeGreaterThanOrEqual(10)
+    expect(copied).toBeLessThan(60)
+
+    const { stdout: rest } = await run(process.execPath, [tsx, '--tsconfig', `${cliDir}tsconfig.json`, bin, ...args], {
+      cwd: dir,
+    })
+    expect(rest).toContain(`${60 - copied} copied, ${copied} done before (resumed)`)
+    expect(readdirSync(dir).filter((file) => file.endsWith('.journal'))).toEqual([])
   }, 90_000)
 })
