@@ -163,6 +163,26 @@ describe('copy from AWS (moto) to Vault (OpenBao)', () => {
     expect(diff.stdout).not.toContain('rotated')
   })
 
+  it('stops with exit 3 and a summary when the source cannot be listed', async () => {
+    const dead = configDir({
+      stores: {
+        aws: {
+          adapter: 'aws',
+          options: {
+            ...backends.awsOptions({ timeoutMs: 1_500, attemptTimeoutMs: 500 }),
+            clientConfig: { endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } },
+          },
+        },
+        vault: { adapter: 'vault', options: backends.vaultOptions({ enableSet: true }) },
+      },
+    })
+    const result = await runCli(['--json', 'copy', '--from', 'aws', '--to', 'vault', '--prefix', 'x/'], { cwd: dead })
+    expect(result.code).toBe(3)
+    expect(JSON.parse(result.stdout)).toMatchObject({ copied: [], listingError: { code: 'UNAVAILABLE' } })
+    const plain = await runCli(['copy', '--from', 'aws', '--to', 'vault', '--prefix', 'x/'], { cwd: dead })
+    expect(plain.stderr).toContain('listing aws failed: UNAVAILABLE')
+  })
+
   it('reports a target that refuses writes as failed names, not a crash', async () => {
     const { prefix } = await seedAws(2, 'readonly')
     const readOnly = configDir({

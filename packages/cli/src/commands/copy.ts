@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { mapWithConcurrency } from '@secret-store/core/adapter'
-import { describeError, errorJson } from '../errors.js'
+import { describeError, errorJson, exitCodeOf } from '../errors.js'
 import { CliError, EXIT, type ExitCode } from '../exit-codes.js'
 import { type CliIo, line, printJson } from '../io.js'
 import { CopyJournal, defaultJournalPath } from '../journal.js'
@@ -55,7 +55,9 @@ export async function copyCommand(
   let resumed = 0
   const progress = progressFor(io, `copy ${from.label} -> ${to.label}`, options.json === true)
   const finish = (name: string, outcome: Outcome, detail?: string) => {
-    results.set(outcome, [...(results.get(outcome) ?? []), name])
+    const names = results.get(outcome)
+    if (names === undefined) results.set(outcome, [name])
+    else names.push(name)
     progress.done(name, outcome, detail)
   }
   const fail = (name: string, error: unknown) => {
@@ -63,6 +65,8 @@ export async function copyCommand(
     finish(name, 'failed', describeError(error))
   }
   const interrupted = () => io.signal?.aborted === true
+  /** A listing that failed for good: the copy stops there and says so. */
+  let listingError: unknown
 
   try {
     for await (const chunk of chunked(namesFrom(from.store, names, options.prefix), CHUNK)) {
@@ -105,13 +109,21 @@ export async function copyCommand(
         }
       })
     }
+  } catch (error) {
+    // Reads and writes fail per name above; what reaches here is the source's listing failing.
+    listingError = error
   } finally {
     progress.stop()
   }
 
   const list = (outcome: Outcome) => results.get(outcome) ?? []
   const stopped = interrupted()
-  const clean = !stopped && failures.length === 0 && list('differs').length === 0 && list('missing').length === 0
+  const clean =
+    !stopped &&
+    listingError === undefined &&
+    failures.length === 0 &&
+    list('differs').length === 0 &&
+    list('missing').length === 0
   if (clean) journal?.remove()
   if (options.json) {
     printJson(io, {
@@ -127,6 +139,7 @@ export async function copyCommand(
       wouldOverwrite: list('would overwrite'),
       resumed,
       interrupted: stopped,
+      listingError: listingError === undefined ? null : errorJson(listingError),
       journal: clean ? null : (journal?.path ?? null),
     })
   } else {
@@ -135,10 +148,12 @@ export async function copyCommand(
       .map((outcome) => `${list(outcome).length} ${outcome}`)
     if (resumed > 0) counts.push(`${resumed} done before (resumed)`)
     line(io.stdout, `${options.dryRun ? 'dry run: ' : ''}${counts.join(', ')}`)
+    if (listingError !== undefined) line(io.stderr, `listing ${from.label} failed: ${describeError(listingError)}`)
     if (stopped) line(io.stderr, `interrupted: run the same command again to resume (journal ${journal?.path})`)
     else if (!clean && journal !== undefined)
       line(io.stderr, `run the same command again to retry what is left (journal ${journal.path})`)
   }
   if (stopped) return EXIT.interrupted
+  if (listingError !== undefined) return exitCodeOf(listingError)
   return clean ? EXIT.ok : EXIT.findings
 }
