@@ -42,6 +42,8 @@ expect 1 check vault-reader
 expect 0 copy --from aws --to vault --prefix demo/ --dry-run
 expect 0 copy --from aws --to vault --prefix demo/
 expect 0 diff aws vault --prefix demo/
+expect 0 list --store vault --prefix demo/
+[ "$(npx --no-install secret-store list --store vault --prefix demo/ | wc -l)" = 3 ]
 expect 0 get demo/db-password demo/stripe-api-key --store vault
 [ "$(npx --no-install secret-store get demo/db-password --store vault --reveal)" = 'correct horse battery staple' ]
 echo "walkthrough: every step gave the expected result"

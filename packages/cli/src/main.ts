@@ -3,6 +3,7 @@ import { checkCommand } from './commands/check.js'
 import { copyCommand } from './commands/copy.js'
 import { diffCommand } from './commands/diff.js'
 import { getCommand } from './commands/get.js'
+import { listCommand } from './commands/list.js'
 import { rmCommand } from './commands/rm.js'
 import { setCommand } from './commands/set.js'
 import { loadConfig } from './config.js'
@@ -55,6 +56,17 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
     .action(async (names: string[], opts: { store?: string; reveal?: boolean }) => {
       code = await withStores(await config(), [opts.store], (s) =>
         getCommand(io, s as never, names, { reveal: opts.reveal, json: globals().json }),
+      )
+    })
+
+  program
+    .command('list')
+    .description('the names a store holds (never values)')
+    .addOption(storeOption())
+    .option('-p, --prefix <prefix>', 'only names that start with this (exact case)')
+    .action(async (opts: { store?: string; prefix?: string }) => {
+      code = await withStores(await config(), [opts.store], (s) =>
+        listCommand(io, s as never, { ...opts, json: globals().json }),
       )
     })
 

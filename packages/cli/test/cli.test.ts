@@ -90,6 +90,17 @@ describe('get, set and rm against Vault (OpenBao)', () => {
     })
   })
 
+  it('list prints the names under a prefix as they stream, never values', async () => {
+    const prefix = `${unique('list')}/`
+    for (const key of ['b', 'a', 'c/d']) await run(['set', `${prefix}${key}`], { stdin: `value-${key}` })
+    const plain = await run(['list', '--prefix', prefix])
+    expect(plain.code, plain.stderr).toBe(0)
+    expect(plain.stdout.split('\n').filter(Boolean).sort()).toEqual([`${prefix}a`, `${prefix}b`, `${prefix}c/d`])
+    expect(plain.stdout).not.toContain('value-')
+    const json = JSON.parse((await run(['--json', 'list', '--prefix', `${prefix}c/`])).stdout)
+    expect(json).toEqual({ store: 'vault', prefix: `${prefix}c/`, names: [`${prefix}c/d`] })
+  })
+
   it('works against AWS (moto) with --store', async () => {
     const name = unique('aws')
     expect((await run(['set', name, '--store', 'aws'], { stdin: 'aws-value' })).code).toBe(0)
@@ -180,6 +191,7 @@ describe('no value is printed without --reveal', () => {
     await record('copy on a terminal', run(['copy', '--from', 'aws', '--to', 'vault', a, b], { stderrTTY: true }))
     await record('copy --json', run(['--json', 'copy', '--from', 'aws', '--to', 'vault', a, b, '--dry-run']))
     await record('diff', run(['diff', 'aws', 'vault', a, b]))
+    await record('list', run(['list', '-s', 'aws', '--prefix', a]))
     await record('diff --json', run(['--json', 'diff', 'aws', 'vault', a, b]))
     await record('check', run(['check', 'aws', '--write-probe']))
     await record('rm', run(['rm', a, b, '-s', 'aws', '--purge', '--yes']))
