@@ -155,6 +155,8 @@ describe('usage, configuration and exit codes', () => {
     expect(JSON.parse(error.stdout)).toEqual({
       error: { code: 'USAGE', message: expect.stringContaining('no store "nope"') },
     })
+    // --json works after the command too.
+    expect(JSON.parse((await run(['get', 'x', '-s', 'nope', '--json'])).stdout).error.code).toBe('USAGE')
     expect((await run(['--help'])).code).toBe(0)
     expect((await run(['--version'])).stdout).toBe('0.1.0\n')
     expect((await run(['bogus'])).code).toBe(2)
