@@ -11,7 +11,10 @@ export function describeError(error: unknown): string {
 /** The exit code for an error that ended a command. */
 export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof CliError) return error.code
-  if (isSecretStoreError(error)) return error.code === 'CONFIGURATION' ? EXIT.usage : EXIT.backend
+  // A bad store option, or an operation the config does not enable: fixed in the config, not the backend.
+  if (isSecretStoreError(error)) {
+    return error.code === 'CONFIGURATION' || error.code === 'OPERATION_DISABLED' ? EXIT.usage : EXIT.backend
+  }
   return EXIT.backend
 }
 

@@ -7,7 +7,7 @@ export const EXIT = Object.freeze({
   ok: 0,
   /** The command ran and found something: a missing name (`get`), a difference (`diff`), a failed probe (`check`), a name not copied (`copy`). */
   findings: 1,
-  /** Bad usage or configuration: unknown option or store, invalid config file, a refused confirmation. */
+  /** Bad usage or configuration: unknown option or store, invalid config file, an operation the config does not enable, a refused confirmation. */
   usage: 2,
   /** A backend operation failed: unreachable, access denied, an invalid name or value. */
   backend: 3,

@@ -291,9 +291,9 @@ describe('Dapr (daprd, local file secret store; read-only)', () => {
     })
   })
 
-  it('refuses writes: set is disabled (exit 3), and a config that enables writes is refused (exit 2)', async () => {
+  it('refuses writes: set is disabled (exit 2), and a config that enables writes is refused (exit 2)', async () => {
     const set = await inJson(['--json', 'set', 'DAPR_NEW', '--store', 'dapr'], 'x')
-    expect(set.code).toBe(3)
+    expect(set.code).toBe(2)
     expect(JSON.parse(set.stdout).error).toMatchObject({ code: 'OPERATION_DISABLED' })
 
     const writes = configDir({ stores: { dapr: { adapter: 'dapr', options: dapr.options({ enableSet: true }) } } })
