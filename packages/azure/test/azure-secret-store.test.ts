@@ -1,35 +1,24 @@
 import { randomUUID } from 'node:crypto'
 import { InvalidSecretNameError, UnavailableError } from '@secret-store/core'
 import { secretStoreRejection } from '@secret-store/testkit'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { AzureSecretStore, type AzureSecretStoreOptions } from '../src/index.js'
 import { clientOptions, keyVaultBackdoor, kvId, rawClient, staticCredential } from './support/azure.js'
-import { type FakeKeyVault, ROUTES, startKeyVaultFake } from './support/key-vault-fake.js'
+import { ROUTES, useKeyVaultFake } from './support/key-vault-fake.js'
 
-let fake: FakeKeyVault
-const stores: AzureSecretStore[] = []
-
-beforeAll(async () => {
-  fake = await startKeyVaultFake()
-})
-afterEach(async () => {
-  for (const store of stores.splice(0)) await store.destroy()
-  fake.reset()
-})
-afterAll(async () => {
-  await fake.stop()
-})
+const kv = useKeyVaultFake<AzureSecretStore>()
+const { stores } = kv
 
 const unique = (label = 'n') => `it-${label}-${randomUUID().slice(0, 8)}`
-const door = () => keyVaultBackdoor(rawClient(fake))
+const door = () => keyVaultBackdoor(rawClient(kv.fake))
 
 type StoreOptions = Partial<Omit<AzureSecretStoreOptions, 'client'>>
 
 function makeStore(options: StoreOptions = {}): AzureSecretStore {
   const store = new AzureSecretStore({
-    vaultUrl: fake.vaultUrl,
+    vaultUrl: kv.fake.vaultUrl,
     credential: staticCredential(),
-    clientOptions: clientOptions(fake),
+    clientOptions: clientOptions(kv.fake),
     enableSet: true,
     enableRemove: true,
     cache: false,
@@ -49,8 +38,8 @@ describe("PURISTA's options", () => {
       enableGet: true,
       enableSet: true,
       enableRemove: true,
-      vaultUrl: fake.vaultUrl,
-      options: clientOptions(fake),
+      vaultUrl: kv.fake.vaultUrl,
+      options: clientOptions(kv.fake),
       credential: staticCredential(),
     })
     stores.push(store)
@@ -71,8 +60,8 @@ describe('credentials', () => {
     expect(await store.getSecret(name)).toEqual({ [name]: 'value' })
     await store.removeSecret(name)
 
-    expect(credential.calls).toEqual([{ scopes: ['https://vault.azure.net/.default'], tenantId: fake.tenantId }])
-    const [challenge, ...authorized] = fake.requests
+    expect(credential.calls).toEqual([{ scopes: ['https://vault.azure.net/.default'], tenantId: kv.fake.tenantId }])
+    const [challenge, ...authorized] = kv.fake.requests
     expect(challenge).toMatchObject({ method: 'PUT', status: 401, token: undefined })
     expect(authorized.map((r) => r.route)).toEqual([ROUTES.set, ROUTES.get, ROUTES.delete, ROUTES.getDeleted])
     expect(authorized.every((r) => r.token === credential.token)).toBe(true)
@@ -80,13 +69,13 @@ describe('credentials', () => {
 
   it('uses an injected SecretClient as it is', async () => {
     const credential = staticCredential(`client-${randomUUID()}`)
-    const store = new AzureSecretStore({ client: rawClient(fake, credential), enableSet: true })
+    const store = new AzureSecretStore({ client: rawClient(kv.fake, credential), enableSet: true })
     stores.push(store)
     const name = unique()
     await store.setSecret(name, 'through-the-client')
     expect(await door().get(name)).toBe('through-the-client')
     expect(credential.calls).toHaveLength(1)
-    expect(fake.requests.filter((r) => r.token === credential.token).map((r) => r.path)).toEqual([
+    expect(kv.fake.requests.filter((r) => r.token === credential.token).map((r) => r.path)).toEqual([
       `/secrets/${kvId(name)}`,
     ])
   })
@@ -98,25 +87,25 @@ describe('reads', () => {
     for (const name of names.slice(0, 10)) await door().set(name, `value-of-${name}`)
     const store = makeStore()
     await store.getSecret(unique('warm-up'))
-    fake.clearLog()
+    kv.fake.clearLog()
     // Each answer waits, so the store's reads overlap as far as its limit lets them.
-    fake.configure({ latencyMs: 300 })
+    kv.fake.configure({ latencyMs: 300 })
     const result = await store.getSecret(...names)
     expect(result).toEqual(Object.fromEntries(names.map((n, i) => [n, i < 10 ? `value-of-${n}` : undefined])))
-    expect(fake.count(ROUTES.get)).toBe(20)
-    expect(fake.requests).toHaveLength(20)
-    expect(fake.peakInFlight).toBe(8)
+    expect(kv.fake.count(ROUTES.get)).toBe(20)
+    expect(kv.fake.requests).toHaveLength(20)
+    expect(kv.fake.peakInFlight).toBe(8)
   })
 
   it('honours a smaller maxConcurrency', async () => {
     const names = Array.from({ length: 7 }, (_, i) => `${unique('few')}-${i}`)
     const store = makeStore({ maxConcurrency: 3 })
     await store.getSecret(unique('warm-up'))
-    fake.clearLog()
-    fake.configure({ latencyMs: 200 })
+    kv.fake.clearLog()
+    kv.fake.configure({ latencyMs: 200 })
     await store.getSecret(...names)
-    expect(fake.count(ROUTES.get)).toBe(7)
-    expect(fake.peakInFlight).toBe(3)
+    expect(kv.fake.count(ROUTES.get)).toBe(7)
+    expect(kv.fake.peakInFlight).toBe(3)
   })
 
   it('sends one GET for 1,000 concurrent cold reads of one name', async () => {
@@ -124,10 +113,10 @@ describe('reads', () => {
     await door().set(name, 'hot-value')
     const store = makeStore({ cache: undefined })
     await store.getSecret(unique('warm-up'))
-    fake.clearLog()
+    kv.fake.clearLog()
     const results = await Promise.all(Array.from({ length: 1000 }, () => store.getSecret(name)))
     expect(results.every((r) => r[name] === 'hot-value')).toBe(true)
-    expect(fake.requests.map((r) => [r.route, r.status])).toEqual([[ROUTES.get, 200]])
+    expect(kv.fake.requests.map((r) => [r.route, r.status])).toEqual([[ROUTES.get, 200]])
   })
 
   it('reads names that differ only in case as the one secret Key Vault keeps for them', async () => {
@@ -143,7 +132,7 @@ describe('reads', () => {
 
   it('stores tenant:acme:stripeApiKey as tenant--acme--stripeApiKey', async () => {
     await makeStore().setSecret('tenant:acme:stripeApiKey', 'v')
-    expect(fake.requests.filter((r) => r.status === 200).map((r) => r.path)).toEqual([
+    expect(kv.fake.requests.filter((r) => r.status === 200).map((r) => r.path)).toEqual([
       '/secrets/tenant--acme--stripeApiKey',
     ])
     expect(await door().get('tenant:acme:stripeApiKey')).toBe('v')
@@ -151,7 +140,7 @@ describe('reads', () => {
 
   it('rejects a name Key Vault cannot hold before any request, with Key Vault rule', async () => {
     const store = makeStore()
-    fake.clearLog()
+    kv.fake.clearLog()
     const error = await rejection(store.getSecret('ok-name', 'A'.repeat(128)))
     expect(error).toBeInstanceOf(InvalidSecretNameError)
     expect(error.message).toContain('Key Vault names are 1 to 127 letters, digits and -')
@@ -159,7 +148,7 @@ describe('reads', () => {
       InvalidSecretNameError,
     )
     expect(await rejection(store.getSecret('tenant:Acme:key'))).toBeInstanceOf(InvalidSecretNameError)
-    expect(fake.requests).toEqual([])
+    expect(kv.fake.requests).toEqual([])
   })
 })
 
@@ -167,13 +156,13 @@ describe('removeSecret', () => {
   it('soft-deletes by default and waits until Key Vault shows the deleted secret', async () => {
     const name = unique('soft')
     await door().set(name, 'v')
-    fake.configure({ visibleAfterPolls: 3 })
+    kv.fake.configure({ visibleAfterPolls: 3 })
     const store = makeStore()
     expect(store.capabilities.recoverableDelete).toBe(true)
     await store.removeSecret(name)
     // The poll loop ran until the deletion showed: three hidden answers, then the deleted secret.
-    expect([fake.count(ROUTES.getDeleted, 404), fake.count(ROUTES.getDeleted, 200)]).toEqual([3, 1])
-    expect(fake.count(ROUTES.purge)).toBe(0)
+    expect([kv.fake.count(ROUTES.getDeleted, 404), kv.fake.count(ROUTES.getDeleted, 200)]).toEqual([3, 1])
+    expect(kv.fake.count(ROUTES.purge)).toBe(0)
     expect(await door().isRecoverable?.(name)).toBe(true)
   })
 
@@ -185,7 +174,7 @@ describe('removeSecret', () => {
     const purging = makeStore({ purgeOnRemove: true })
     expect(purging.capabilities.recoverableDelete).toBe(false)
     await purging.removeSecret(byStore)
-    expect(fake.count(ROUTES.purge, 204)).toBe(2)
+    expect(kv.fake.count(ROUTES.purge, 204)).toBe(2)
     expect(await door().isRecoverable?.(perCall)).toBe(false)
     expect(await door().isRecoverable?.(byStore)).toBe(false)
     // An explicit purge: false wins over the store's setting.
@@ -199,8 +188,8 @@ describe('removeSecret', () => {
     const store = makeStore()
     await store.removeSecret(unique('never'))
     await store.removeSecret(unique('never'), { purge: true })
-    expect(fake.count(ROUTES.delete, 404)).toBe(2)
-    expect(fake.count(ROUTES.purge, 404)).toBe(1)
+    expect(kv.fake.count(ROUTES.delete, 404)).toBe(2)
+    expect(kv.fake.count(ROUTES.purge, 404)).toBe(1)
 
     const name = unique('twice')
     await door().set(name, 'v')
@@ -218,17 +207,17 @@ describe('setSecret on a soft-deleted name', () => {
     const store = makeStore()
     await store.setSecret(name, 'v1')
     await store.removeSecret(name)
-    fake.clearLog()
-    fake.configure({ visibleAfterPolls: 2 })
+    kv.fake.clearLog()
+    kv.fake.configure({ visibleAfterPolls: 2 })
     await store.setSecret(name, 'v2')
-    expect(fake.requests.filter((r) => r.route !== ROUTES.get).map((r) => [r.route, r.status])).toEqual([
+    expect(kv.fake.requests.filter((r) => r.route !== ROUTES.get).map((r) => [r.route, r.status])).toEqual([
       [ROUTES.set, 409],
       [ROUTES.recover, 200],
       [ROUTES.set, 200],
     ])
     expect(await door().get(name)).toBe('v2')
     const versions = []
-    for await (const v of rawClient(fake).listPropertiesOfSecretVersions(kvId(name))) versions.push(v)
+    for await (const v of rawClient(kv.fake).listPropertiesOfSecretVersions(kvId(name))) versions.push(v)
     expect(versions).toHaveLength(2)
   })
 
@@ -237,16 +226,16 @@ describe('setSecret on a soft-deleted name', () => {
     await door().set(name, 'v1')
     await makeStore().removeSecret(name)
     const store = makeStore({ purgeOnRemove: true })
-    fake.clearLog()
+    kv.fake.clearLog()
     await store.setSecret(name, 'v2')
-    expect(fake.requests.map((r) => [r.route, r.status])).toEqual([
+    expect(kv.fake.requests.map((r) => [r.route, r.status])).toEqual([
       [ROUTES.set, 401],
       [ROUTES.set, 409],
       [ROUTES.purge, 204],
       [ROUTES.set, 200],
     ])
     const versions = []
-    for await (const v of rawClient(fake).listPropertiesOfSecretVersions(kvId(name))) versions.push(v)
+    for await (const v of rawClient(kv.fake).listPropertiesOfSecretVersions(kvId(name))) versions.push(v)
     expect(versions).toHaveLength(1)
   })
 
@@ -254,12 +243,12 @@ describe('setSecret on a soft-deleted name', () => {
     const name = unique('busy')
     const store = makeStore({ purgeOnRemove: true })
     await store.setSecret(name, 'v1')
-    fake.configure({ conflictsAfterPurge: 3 })
+    kv.fake.configure({ conflictsAfterPurge: 3 })
     await store.removeSecret(name)
     await store.setSecret(name, 'v2')
-    expect([fake.count(ROUTES.set, 409), fake.count(ROUTES.set, 200)]).toEqual([3, 2])
+    expect([kv.fake.count(ROUTES.set, 409), kv.fake.count(ROUTES.set, 200)]).toEqual([3, 2])
     // The purge of removeSecret; the retries' purges find nothing left to purge.
-    expect(fake.count(ROUTES.purge, 204)).toBe(1)
+    expect(kv.fake.count(ROUTES.purge, 204)).toBe(1)
     expect(await door().get(name)).toBe('v2')
   })
 
@@ -267,13 +256,13 @@ describe('setSecret on a soft-deleted name', () => {
     const name = unique('stuck')
     const store = makeStore({ purgeOnRemove: true })
     await store.setSecret(name, 'v1')
-    fake.configure({ conflictsAfterPurge: 100 })
+    kv.fake.configure({ conflictsAfterPurge: 100 })
     await store.removeSecret(name)
     const error = await rejection(store.setSecret(name, 'v2'))
     expect(error).toBeInstanceOf(UnavailableError)
     expect(error.retryable).toBe(true)
     expect(error.message).toContain('409')
     // The first write, then six retries.
-    expect(fake.count(ROUTES.set, 409)).toBe(7)
+    expect(kv.fake.count(ROUTES.set, 409)).toBe(7)
   })
 })

@@ -10,37 +10,26 @@ import {
   UnknownSecretStoreError,
 } from '@secret-store/core'
 import { secretStoreRejection } from '@secret-store/testkit'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { AzureSecretStore } from '../src/index.js'
 import { clientOptions, rawClient, staticCredential } from './support/azure.js'
-import { type FakeKeyVault, startKeyVaultFake } from './support/key-vault-fake.js'
+import { startKeyVaultFake, useKeyVaultFake } from './support/key-vault-fake.js'
 
 // Error mapping through a real SecretClient, with the answers forced by the fake's fault injection.
 const VALUE = 'azure-secret-value-do-not-leak-0123'
 const TOKEN = 'azure-token-do-not-leak-0123456789'
 
-let fake: FakeKeyVault
-const stores: AzureSecretStore[] = []
-
-beforeAll(async () => {
-  fake = await startKeyVaultFake()
-})
-afterEach(async () => {
-  for (const store of stores.splice(0)) await store.destroy()
-  fake.reset()
-})
-afterAll(async () => {
-  await fake.stop()
-})
+const kv = useKeyVaultFake<AzureSecretStore>()
+const { stores } = kv
 
 /** A store that does not retry, so each fault reaches the mapping at once. */
 function makeStore(
   options: { vaultUrl?: string; credential?: TokenCredential; clientOptions?: SecretClientOptions } = {},
 ): AzureSecretStore {
   const store = new AzureSecretStore({
-    vaultUrl: options.vaultUrl ?? fake.vaultUrl,
+    vaultUrl: options.vaultUrl ?? kv.fake.vaultUrl,
     credential: options.credential ?? staticCredential(TOKEN),
-    clientOptions: options.clientOptions ?? clientOptions(fake, { retryOptions: { maxRetries: 0 } }),
+    clientOptions: options.clientOptions ?? clientOptions(kv.fake, { retryOptions: { maxRetries: 0 } }),
     intervalInMs: 1,
     // One request per call: these tests are about what one failed request gives.
     retry: false,
@@ -74,7 +63,7 @@ async function allOperations(arm: () => void): Promise<SecretStoreError[]> {
 
 describe('HTTP answers', () => {
   it('maps 429 with Retry-After: 3 to a retryable UnavailableError with retryAfterMs 3000', async () => {
-    const errors = await allOperations(() => fake.failNext({ status: 429, headers: { 'Retry-After': '3' } }))
+    const errors = await allOperations(() => kv.fake.failNext({ status: 429, headers: { 'Retry-After': '3' } }))
     for (const error of errors) {
       expect(error).toBeInstanceOf(UnavailableError)
       expect(error.retryable).toBe(true)
@@ -88,20 +77,20 @@ describe('HTTP answers', () => {
 
   it('reads retry-after-ms and x-ms-retry-after-ms as milliseconds, and an HTTP date', async () => {
     const store = makeStore()
-    fake.failNext({ status: 503, headers: { 'retry-after-ms': '1500' } })
+    kv.fake.failNext({ status: 503, headers: { 'retry-after-ms': '1500' } })
     expect(((await failure(store.getSecret('k'))) as UnavailableError).retryAfterMs).toBe(1_500)
-    fake.failNext({ status: 429, headers: { 'x-ms-retry-after-ms': '250' } })
+    kv.fake.failNext({ status: 429, headers: { 'x-ms-retry-after-ms': '250' } })
     expect(((await failure(store.getSecret('k'))) as UnavailableError).retryAfterMs).toBe(250)
-    fake.failNext({ status: 503, headers: { 'Retry-After': new Date(Date.now() + 60_000).toUTCString() } })
+    kv.fake.failNext({ status: 503, headers: { 'Retry-After': new Date(Date.now() + 60_000).toUTCString() } })
     const fromDate = ((await failure(store.getSecret('k'))) as UnavailableError).retryAfterMs
     expect(fromDate).toBeGreaterThan(50_000)
     expect(fromDate).toBeLessThanOrEqual(60_000)
-    fake.failNext({ status: 503 })
+    kv.fake.failNext({ status: 503 })
     expect(((await failure(store.getSecret('k'))) as UnavailableError).retryAfterMs).toBeUndefined()
   })
 
   it.each([500, 502, 503, 504])('maps %i to a retryable UnavailableError for get, set and remove', async (status) => {
-    for (const error of await allOperations(() => fake.failNext({ status }))) {
+    for (const error of await allOperations(() => kv.fake.failNext({ status }))) {
       expect(error).toBeInstanceOf(UnavailableError)
       expect(error.retryable).toBe(true)
       expect(error.message).toContain(String(status))
@@ -119,7 +108,7 @@ describe('HTTP answers', () => {
   })
 
   it('maps a disabled secret to AccessDeniedError, not to a missing one', async () => {
-    await rawClient(fake).setSecret('disabled', 'v', { enabled: false })
+    await rawClient(kv.fake).setSecret('disabled', 'v', { enabled: false })
     const error = await failure(makeStore().getSecret('disabled'))
     expect(error).toBeInstanceOf(AccessDeniedError)
     expect(error.message).toContain('Key Vault answered 403')
@@ -128,7 +117,10 @@ describe('HTTP answers', () => {
   it('maps other 4xx answers to UnknownSecretStoreError and scrubs the value from echoed messages', async () => {
     const store = makeStore()
     await store.getSecret('warm-up')
-    fake.failNext({ status: 400, body: { error: { code: 'BadParameter', message: `Value ${VALUE} is not allowed.` } } })
+    kv.fake.failNext({
+      status: 400,
+      body: { error: { code: 'BadParameter', message: `Value ${VALUE} is not allowed.` } },
+    })
     const error = await failure(store.setSecret('k', VALUE))
     expect(error).toBeInstanceOf(UnknownSecretStoreError)
     expect(error.message).toContain('400 BadParameter')
@@ -139,7 +131,7 @@ describe('HTTP answers', () => {
   it('keeps a sanitized copy of the RestError as the cause, without request or response', async () => {
     const store = makeStore()
     await store.getSecret('warm-up')
-    fake.failNext({ status: 500 })
+    kv.fake.failNext({ status: 500 })
     const error = await failure(store.setSecret('k', VALUE))
     const cause = error.cause as Error & Record<string, unknown>
     expect(cause.name).toBe('RestError')
@@ -154,7 +146,7 @@ describe('network and TLS failures', () => {
     const store = makeStore()
     await store.getSecret('warm-up')
     for (const call of [() => store.getSecret('k'), () => store.setSecret('k', VALUE)]) {
-      fake.failNext({ drop: true })
+      kv.fake.failNext({ drop: true })
       const error = await failure(call())
       expect(error).toBeInstanceOf(UnavailableError)
       expect(error.message).toContain('ECONNRESET')
@@ -182,7 +174,7 @@ describe('network and TLS failures', () => {
     expect(error).toBeInstanceOf(UnavailableError)
     expect(error.message).toMatch(/TLS failure .*(SELF_SIGNED|UNABLE_TO_VERIFY)/)
     expect(error.message).toContain('TLS failure talking to Key Vault')
-    expect(fake.requests).toEqual([])
+    expect(kv.fake.requests).toEqual([])
   })
 })
 
@@ -219,7 +211,7 @@ describe('credential failures', () => {
 
   it('names the challenge check when the vault URL is not a Key Vault domain', async () => {
     const store = makeStore({
-      clientOptions: { tlsOptions: { ca: fake.ca }, retryOptions: { maxRetries: 0 } },
+      clientOptions: { tlsOptions: { ca: kv.fake.ca }, retryOptions: { maxRetries: 0 } },
     })
     const error = await failure(store.getSecret('k'))
     expect(error).toBeInstanceOf(UnknownSecretStoreError)

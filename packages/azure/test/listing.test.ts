@@ -1,29 +1,18 @@
 import { AccessDeniedError, UnknownSecretStoreError } from '@secret-store/core'
 import { secretStoreRejection } from '@secret-store/testkit'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { AzureSecretStore, type AzureSecretStoreOptions } from '../src/index.js'
 import { clientOptions, guardedClientOptions, keyVaultBackdoor, rawClient, staticCredential } from './support/azure.js'
-import { type FakeKeyVault, ROUTES, startKeyVaultFake } from './support/key-vault-fake.js'
+import { ROUTES, useKeyVaultFake } from './support/key-vault-fake.js'
 
-let fake: FakeKeyVault
-const stores: AzureSecretStore[] = []
-
-beforeAll(async () => {
-  fake = await startKeyVaultFake()
-})
-afterEach(async () => {
-  for (const store of stores.splice(0)) await store.destroy()
-  fake.reset()
-})
-afterAll(async () => {
-  await fake.stop()
-})
+const kv = useKeyVaultFake<AzureSecretStore>()
+const { stores } = kv
 
 function makeStore(options: Partial<AzureSecretStoreOptions> = {}): AzureSecretStore {
   const store = new AzureSecretStore({
-    vaultUrl: fake.vaultUrl,
+    vaultUrl: kv.fake.vaultUrl,
     credential: staticCredential(),
-    clientOptions: clientOptions(fake),
+    clientOptions: clientOptions(kv.fake),
     cache: false,
     ...options,
   } as AzureSecretStoreOptions)
@@ -33,7 +22,7 @@ function makeStore(options: Partial<AzureSecretStoreOptions> = {}): AzureSecretS
 
 /** Writes `count` secrets named `<prefix>-0`, `<prefix>-1`, ... through a raw client; returns their names. */
 async function seed(prefix: string, count: number): Promise<string[]> {
-  const client = rawClient(fake)
+  const client = rawClient(kv.fake)
   const names = Array.from({ length: count }, (_, i) => `${prefix}-${i}`)
   for (const name of names) await client.setSecret(name, `value-of-${name}`)
   return names
@@ -49,37 +38,37 @@ describe('listSecretNames', () => {
   it('makes one GET /secrets per page: 7 names with pageSize 3 take 3 requests', async () => {
     const names = await seed('paged', 7)
     const store = makeStore()
-    fake.clearLog()
+    kv.fake.clearLog()
     expect((await list(store, { prefix: 'paged', pageSize: 3 })).sort()).toEqual(names.sort())
-    expect(fake.count(ROUTES.list)).toBe(3)
-    expect(fake.count(ROUTES.list, 200)).toBe(3)
+    expect(kv.fake.count(ROUTES.list)).toBe(3)
+    expect(kv.fake.count(ROUTES.list, 200)).toBe(3)
   })
 
   it('asks for at most 25 names a page (Key Vault refuses more): 27 names with pageSize 1000 take 2 requests', async () => {
     const names = await seed('wide', 27)
     const store = makeStore()
-    fake.clearLog()
+    kv.fake.clearLog()
     expect((await list(store, { pageSize: 1_000 })).sort()).toEqual(names.sort())
-    expect(fake.count(ROUTES.list, 200)).toBe(2)
+    expect(kv.fake.count(ROUTES.list, 200)).toBe(2)
     // The default page size (100) is sent as 25 too.
-    fake.clearLog()
+    kv.fake.clearLog()
     expect(await list(store)).toHaveLength(27)
-    expect(fake.count(ROUTES.list, 200)).toBe(2)
+    expect(kv.fake.count(ROUTES.list, 200)).toBe(2)
   })
 
   it('stops paging when the caller stops: breaking out after the first name makes one request', async () => {
     await seed('early', 7)
     const store = makeStore()
-    fake.clearLog()
+    kv.fake.clearLog()
     for await (const name of store.listSecretNames({ pageSize: 2 })) {
       expect(name).toBe('early-0')
       break
     }
-    expect(fake.count(ROUTES.list)).toBe(1)
+    expect(kv.fake.count(ROUTES.list)).toBe(1)
   })
 
   it('lists disabled secrets, leaves soft-deleted ones out, and keeps the case a name was created with', async () => {
-    const client = rawClient(fake)
+    const client = rawClient(kv.fake)
     await seed('kept', 2)
     await client.setSecret('kept-Disabled', 'v', { enabled: false })
     await client.setSecret('kept-MixedCase', 'v')
@@ -94,21 +83,21 @@ describe('listSecretNames', () => {
     await seed('Team', 2)
     await seed('team', 1)
     const store = makeStore()
-    fake.clearLog()
+    kv.fake.clearLog()
     expect((await list(store, { prefix: 'Team-' })).sort()).toEqual(['Team-0', 'Team-1'])
     // Key Vault names ignore case: `team-0` is `Team-0`, kept as first created.
     expect(await list(store, { prefix: 'team-' })).toEqual([])
-    expect(fake.count(ROUTES.list, 200)).toBe(2)
+    expect(kv.fake.count(ROUTES.list, 200)).toBe(2)
   })
 
   it('retries a page that failed with a 503, from that page', async () => {
     await seed('retried', 5)
     const store = makeStore()
     await store.getSecret('warm-up')
-    fake.clearLog()
-    fake.failNext({ status: 503, headers: { 'retry-after-ms': '1' } }, { route: ROUTES.list })
+    kv.fake.clearLog()
+    kv.fake.failNext({ status: 503, headers: { 'retry-after-ms': '1' } }, { route: ROUTES.list })
     expect(await list(store, { pageSize: 2 })).toHaveLength(5)
-    expect([fake.count(ROUTES.list, 503), fake.count(ROUTES.list, 200)]).toEqual([1, 3])
+    expect([kv.fake.count(ROUTES.list, 503), kv.fake.count(ROUTES.list, 200)]).toEqual([1, 3])
   })
 
   it('reports a 403 as AccessDeniedError', async () => {
@@ -125,19 +114,19 @@ describe('listSecretNames', () => {
       vaultUrl: undefined,
       credential: undefined,
       clientOptions: undefined,
-      client: rawClient(fake, staticCredential(), guardedClientOptions(fake)),
+      client: rawClient(kv.fake, staticCredential(), guardedClientOptions(kv.fake)),
     })
-    fake.clearLog()
+    kv.fake.clearLog()
     for await (const _ of guarded.listSecretNames({ pageSize: 2 })) break
-    expect(fake.count(ROUTES.list)).toBe(1)
+    expect(kv.fake.count(ROUTES.list)).toBe(1)
 
     const bare = makeStore({
       vaultUrl: undefined,
       credential: undefined,
       clientOptions: undefined,
-      client: rawClient(fake),
+      client: rawClient(kv.fake),
     })
-    fake.clearLog()
+    kv.fake.clearLog()
     const names: string[] = []
     for await (const name of bare.listSecretNames({ pageSize: 2 })) {
       names.push(name)
@@ -145,13 +134,13 @@ describe('listSecretNames', () => {
     }
     expect(names).toEqual(['injected-0'])
     // Without the guard the client does not show the next-page link: every page comes in one call.
-    expect(fake.count(ROUTES.list)).toBe(3)
+    expect(kv.fake.count(ROUTES.list)).toBe(3)
     expect(await list(bare, { pageSize: 2 })).toHaveLength(5)
   })
 
   it('explains a next-page link that names another host (a proxy in front of Key Vault)', async () => {
     await seed('elsewhere', 3)
-    fake.configure({ publicUrl: 'https://vault.invalid' })
+    kv.fake.configure({ publicUrl: 'https://vault.invalid' })
     const error = await secretStoreRejection(list(makeStore(), { pageSize: 2 }))
     expect(error).toBeInstanceOf(UnknownSecretStoreError)
     expect(error.message).toContain('next-page link names another host')

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createPolicy, createToken } from '../../vault/test/support/vault.js'
-import { type Backends, startBackends } from './support/backends.js'
-import { configDir, runCli } from './support/run.js'
+import { useBackends } from './support/backends.js'
+import { runCli } from './support/run.js'
 
-let backends: Backends
-let dir: string
 let readOnlyToken: string
-
-beforeAll(async () => {
-  backends = await startBackends()
+const t = useBackends(async (backends) => {
   // A token that may read and write secrets but was never given the list capability.
   await createPolicy(
     backends.vault,
@@ -16,7 +12,7 @@ beforeAll(async () => {
     'path "secret/data/*" { capabilities = ["create", "read", "update", "delete"] }',
   )
   readOnlyToken = await createToken(backends.vault, ['cli-no-list'])
-  dir = configDir({
+  return {
     defaultStore: 'vault',
     stores: {
       vault: { adapter: 'vault', options: backends.vaultOptions({ enableSet: true, enableRemove: true }) },
@@ -27,15 +23,11 @@ beforeAll(async () => {
         options: { endpoint: 'http://127.0.0.1:9', token: 'x', timeoutMs: 1_500, attemptTimeoutMs: 500 },
       },
     },
-  })
-}, 120_000)
-
-afterAll(async () => {
-  await backends?.stop()
+  }
 })
 
 const check = (argv: string[]) =>
-  runCli(['--json', 'check', ...argv], { cwd: dir, env: { NO_LIST_TOKEN: readOnlyToken } })
+  runCli(['--json', 'check', ...argv], { cwd: t.dir, env: { NO_LIST_TOKEN: readOnlyToken } })
 
 describe('check', () => {
   it('passes every probe on a store whose token may do everything, and leaves no canary behind', async () => {
@@ -49,7 +41,7 @@ describe('check', () => {
       ['remove', 'ok'],
     ])
     const canary = /secret-store-check-[0-9a-f]{12}/.exec(report.results[2].detail)?.[0] as string
-    await expect(backends.vault.read(`secret/metadata/${canary}`)).rejects.toMatchObject({
+    await expect(t.backends.vault.read(`secret/metadata/${canary}`)).rejects.toMatchObject({
       response: { statusCode: 404 },
     })
   })
@@ -69,19 +61,19 @@ describe('check', () => {
   })
 
   it('prints a table with the fix on a terminal-less stdout, and skips write probes without --write-probe', async () => {
-    const result = await runCli(['check', 'vault-no-list'], { cwd: dir, env: { NO_LIST_TOKEN: readOnlyToken } })
+    const result = await runCli(['check', 'vault-no-list'], { cwd: t.dir, env: { NO_LIST_TOKEN: readOnlyToken } })
     expect(result.code).toBe(1)
     expect(result.stdout).toMatch(/^OPERATION\s+RESULT\s+DETAIL$/m)
     expect(result.stdout).toMatch(/^list\s+failed\s+access denied/m)
     expect(result.stdout).toContain('fix list: add to the token\'s policy: path "secret/metadata/*"')
-    const plain = await runCli(['check'], { cwd: dir })
+    const plain = await runCli(['check'], { cwd: t.dir })
     expect(plain.code, plain.stdout).toBe(0)
     expect(plain.stdout).toMatch(/^set\s+skipped\s+not probed: pass --write-probe/m)
   })
 
   it('names both fixes when no probe got through: credentials or permission', async () => {
     const result = await runCli(['--json', 'check', 'vault-no-list'], {
-      cwd: dir,
+      cwd: t.dir,
       env: { NO_LIST_TOKEN: 'not-a-token' },
     })
     expect(result.code).toBe(1)

@@ -1,31 +1,21 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { LeakDetector } from '@secret-store/testkit'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Backends, startBackends } from './support/backends.js'
+import { describe, expect, it } from 'vitest'
+import { useBackends } from './support/backends.js'
 import { type CliRun, configDir, runCli } from './support/run.js'
 
-let backends: Backends
-let dir: string
-
-beforeAll(async () => {
-  backends = await startBackends()
-  dir = configDir({
-    defaultStore: 'vault',
-    stores: {
-      vault: { adapter: 'vault', options: backends.vaultOptions({ enableSet: true, enableRemove: true }) },
-      aws: { adapter: 'aws', options: backends.awsOptions({ enableSet: true, enableRemove: true }) },
-      env: { adapter: 'dotenv', path: '.env' },
-    },
-  })
-}, 120_000)
-
-afterAll(async () => {
-  await backends?.stop()
-})
+const t = useBackends((backends) => ({
+  defaultStore: 'vault',
+  stores: {
+    vault: { adapter: 'vault', options: backends.vaultOptions({ enableSet: true, enableRemove: true }) },
+    aws: { adapter: 'aws', options: backends.awsOptions({ enableSet: true, enableRemove: true }) },
+    env: { adapter: 'dotenv', path: '.env' },
+  },
+}))
 
 const run = (argv: string[], options: Partial<Parameters<typeof runCli>[1]> = {}) =>
-  runCli(argv, { cwd: dir, ...options })
+  runCli(argv, { cwd: t.dir, ...options })
 const unique = (label: string) => `cli-${label}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
 
 describe('get, set and rm against Vault (OpenBao)', () => {
@@ -33,7 +23,7 @@ describe('get, set and rm against Vault (OpenBao)', () => {
     const name = unique('set')
     const set = await run(['set', name], { stdin: 'hunter2-value\n' })
     expect(set).toMatchObject({ code: 0, stdout: `set ${name} in vault\n` })
-    expect((await backends.vault.read(`secret/data/${name}`)).data.data.value).toBe('hunter2-value')
+    expect((await t.backends.vault.read(`secret/data/${name}`)).data.data.value).toBe('hunter2-value')
 
     const get = await run(['get', name, `${name}-missing`])
     expect(get.code).toBe(1)
@@ -52,9 +42,9 @@ describe('get, set and rm against Vault (OpenBao)', () => {
 
   it('set reads --file, keeps a trailing newline on request, and refuses an empty value', async () => {
     const name = unique('file')
-    writeFileSync(join(dir, 'value.txt'), 'line one\nline two\n')
+    writeFileSync(join(t.dir, 'value.txt'), 'line one\nline two\n')
     expect((await run(['set', name, '--file', 'value.txt', '--keep-newline'])).code).toBe(0)
-    expect((await backends.vault.read(`secret/data/${name}`)).data.data.value).toBe('line one\nline two\n')
+    expect((await t.backends.vault.read(`secret/data/${name}`)).data.data.value).toBe('line one\nline two\n')
     const empty = await run(['set', name], { stdin: '\n' })
     expect(empty.code).toBe(2)
     expect(empty.stderr).toContain('the value is empty')
@@ -73,7 +63,7 @@ describe('get, set and rm against Vault (OpenBao)', () => {
     const removed = await run(['rm', name])
     expect(removed).toMatchObject({ code: 0, stdout: `removed ${name} from vault (recoverable)\n` })
     // KV v2 keeps the versions: the metadata is still there (the delete is a soft delete).
-    expect((await backends.vault.read(`secret/metadata/${name}`)).data.versions).toBeDefined()
+    expect((await t.backends.vault.read(`secret/metadata/${name}`)).data.versions).toBeDefined()
 
     const refused = await run(['rm', name, '--purge'])
     expect(refused.code).toBe(2)
@@ -81,11 +71,11 @@ describe('get, set and rm against Vault (OpenBao)', () => {
     const declined = await run(['rm', name, '--purge'], { stdinTTY: true, stdin: 'no\n' })
     expect(declined.code).toBe(2)
     expect(declined.stderr).toContain('not confirmed')
-    expect((await backends.vault.read(`secret/metadata/${name}`)).data.versions).toBeDefined()
+    expect((await t.backends.vault.read(`secret/metadata/${name}`)).data.versions).toBeDefined()
 
     const purged = await run(['rm', name, '--purge'], { stdinTTY: true, stdin: 'yes\n' })
     expect(purged.code, purged.stderr).toBe(0)
-    await expect(backends.vault.read(`secret/metadata/${name}`)).rejects.toMatchObject({
+    await expect(t.backends.vault.read(`secret/metadata/${name}`)).rejects.toMatchObject({
       response: { statusCode: 404 },
     })
   })
@@ -112,7 +102,7 @@ describe('get, set and rm against Vault (OpenBao)', () => {
 
 describe('.env sources', () => {
   it('reads, lists and diffs a .env file, and refuses writes to it', async () => {
-    writeFileSync(join(dir, '.env'), 'ENV_ONE=first-env-value\nENV_TWO="quoted value"\n')
+    writeFileSync(join(t.dir, '.env'), 'ENV_ONE=first-env-value\nENV_TWO="quoted value"\n')
     const get = await run(['--json', 'get', 'ENV_ONE', 'ENV_TWO', '-s', 'env'])
     expect(JSON.parse(get.stdout).secrets).toEqual([
       { name: 'ENV_ONE', exists: true },

@@ -5,31 +5,15 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager'
 import { LeakDetector } from '@secret-store/testkit'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Backends, startBackends } from './support/backends.js'
-import { configDir } from './support/run.js'
+import { describe, expect, it } from 'vitest'
+import { awsToVault, useBackends } from './support/backends.js'
 
 const run = promisify(execFile)
 const cliDir = fileURLToPath(new URL('..', import.meta.url))
 const tsx = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url))
 const bin = fileURLToPath(new URL('../src/bin.ts', import.meta.url))
 
-let backends: Backends
-let dir: string
-
-beforeAll(async () => {
-  backends = await startBackends()
-  dir = configDir({
-    stores: {
-      aws: { adapter: 'aws', options: backends.awsOptions() },
-      vault: { adapter: 'vault', options: backends.vaultOptions({ enableSet: true }) },
-    },
-  })
-}, 120_000)
-
-afterAll(async () => {
-  await backends?.stop()
-})
+const t = useBackends(awsToVault)
 
 /** Runs the real `secret-store` binary (from source) inside a pseudo-terminal made by util-linux `script`. */
 async function inTerminal(args: string[]): Promise<string> {
@@ -38,7 +22,7 @@ async function inTerminal(args: string[]): Promise<string> {
     .join(' ')
   try {
     const { stdout } = await run('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
-      cwd: dir,
+      cwd: t.dir,
       env: { ...process.env, COLUMNS: '120', TERM: 'xterm' },
       timeout: 60_000,
     })
@@ -59,7 +43,7 @@ describe('on a terminal', () => {
     const prefix = `cli-tty-${Date.now().toString(36)}/`
     const names = Array.from({ length: 40 }, (_, i) => `${prefix}key-${i}`)
     for (const name of names) {
-      await backends.aws.send(new CreateSecretCommand({ Name: name, SecretString: detector.secret(name) }))
+      await t.backends.aws.send(new CreateSecretCommand({ Name: name, SecretString: detector.secret(name) }))
     }
     const screen = await inTerminal(['copy', '--from', 'aws', '--to', 'vault', '--prefix', prefix])
     expect(screen).toMatch(/copy aws -> vault [█░]+ 40\/40 names \| copied 40/)
@@ -75,13 +59,13 @@ describe('as a process', () => {
     const prefix = `cli-sigint-${Date.now().toString(36)}/`
     const names = Array.from({ length: 60 }, (_, i) => `${prefix}key-${i}`)
     for (const name of names) {
-      await backends.aws.send(new CreateSecretCommand({ Name: name, SecretString: `value of ${name}` }))
+      await t.backends.aws.send(new CreateSecretCommand({ Name: name, SecretString: `value of ${name}` }))
     }
     // Slow writes (100 ms each, one at a time) leave time to interrupt the copy half way.
-    backends.vaultProxy.inject({ kind: 'delay', ms: 100 }, { match: (request) => request.method === 'POST' })
+    t.backends.vaultProxy.inject({ kind: 'delay', ms: 100 }, { match: (request) => request.method === 'POST' })
     const args = ['copy', '--from', 'aws', '--to', 'vault', '--prefix', prefix, '--concurrency', '1']
     const child = spawn(process.execPath, [tsx, '--tsconfig', `${cliDir}tsconfig.json`, bin, ...args], {
-      cwd: dir,
+      cwd: t.dir,
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stdout = ''
@@ -94,11 +78,11 @@ describe('as a process', () => {
       stderr += chunk.toString()
     })
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
-    backends.vaultProxy.clear()
+    t.backends.vaultProxy.clear()
     expect(code, stderr).toBe(130)
     expect(stderr).toContain('interrupted: run the same command again to resume')
-    const journal = readdirSync(dir).find((file) => file.endsWith('.journal')) as string
-    const journaled = readFileSync(join(dir, journal), 'utf8')
+    const journal = readdirSync(t.dir).find((file) => file.endsWith('.journal')) as string
+    const journaled = readFileSync(join(t.dir, journal), 'utf8')
       .split('\n')
       .filter((l) => l.includes('"copied"'))
     const copied = (stdout.match(/^copied /gm) ?? []).length
@@ -107,9 +91,9 @@ describe('as a process', () => {
     expect(copied).toBeLessThan(60)
 
     const { stdout: rest } = await run(process.execPath, [tsx, '--tsconfig', `${cliDir}tsconfig.json`, bin, ...args], {
-      cwd: dir,
+      cwd: t.dir,
     })
     expect(rest).toContain(`${60 - copied} copied, ${copied} done before (resumed)`)
-    expect(readdirSync(dir).filter((file) => file.endsWith('.journal'))).toEqual([])
+    expect(readdirSync(t.dir).filter((file) => file.endsWith('.journal'))).toEqual([])
   }, 90_000)
 })

@@ -7,36 +7,19 @@ import {
   UnknownSecretStoreError,
 } from '@secret-store/core'
 import { recordingLogger, rejectionOf } from '@secret-store/testkit'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { GCPSecretStore, type GCPSecretStoreOptions, GoogleSecretStore, IntegrityError } from '../src/index.js'
 import { createClient, resolveSettings } from '../src/settings.js'
 import { crc32c } from './support/crc32c.js'
-import { secretManagerBackdoor } from './support/gcp.js'
-import { type FakeSecretManager, startSecretManagerFake } from './support/secret-manager-fake.js'
+import { useSecretManagerFake } from './support/per-file.js'
 
 // GCPSecretStore on the loopback fake, through the real SDK: what the store sends and what it makes of
 // Secret Manager's answers, beyond the shared contract suite.
 const PROJECT = 'test-project'
 const REGION = 'europe-west3'
 
-let fake: FakeSecretManager
-let raw: SecretManagerServiceClient
-let door: ReturnType<typeof secretManagerBackdoor>
-const stores: GCPSecretStore[] = []
-
-beforeAll(async () => {
-  fake = await startSecretManagerFake()
-  raw = new SecretManagerServiceClient(fake.directClientOptions())
-  door = secretManagerBackdoor(raw, `projects/${PROJECT}`)
-})
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.destroy()
-  fake.reset()
-})
-afterAll(async () => {
-  await raw?.close()
-  await fake?.stop()
-})
+const sm = useSecretManagerFake<GCPSecretStore>(PROJECT)
+const { stores } = sm
 
 type Overrides = Partial<Omit<GCPSecretStoreOptions, 'client' | 'clientOptions'>> & {
   client?: SecretManagerServiceClient
@@ -46,7 +29,7 @@ function store(overrides: Overrides = {}): GCPSecretStore {
   const base = { projectId: PROJECT, enableSet: true, enableRemove: true, cache: false as const }
   const created = new GCPSecretStore(
     overrides.client === undefined
-      ? ({ ...base, clientOptions: fake.clientOptions(), ...overrides, client: undefined } as GCPSecretStoreOptions)
+      ? ({ ...base, clientOptions: sm.fake.clientOptions(), ...overrides, client: undefined } as GCPSecretStoreOptions)
       : ({ ...base, ...overrides } as GCPSecretStoreOptions),
   )
   stores.push(created)
@@ -54,27 +37,27 @@ function store(overrides: Overrides = {}): GCPSecretStore {
 }
 
 const secretOf = (id: string, parent = `projects/${PROJECT}`) => `${parent}/secrets/${id}`
-const states = (id: string, parent?: string) => fake.secrets.get(secretOf(id, parent))?.versions.map((v) => v.state)
-const calls = (method: string) => fake.requests.filter((r) => r.method === method).map((r) => r.name)
+const states = (id: string, parent?: string) => sm.fake.secrets.get(secretOf(id, parent))?.versions.map((v) => v.state)
+const calls = (method: string) => sm.fake.requests.filter((r) => r.method === method).map((r) => r.name)
 
 async function seed(id: string, ...values: string[]): Promise<void> {
-  for (const value of values) await door.set(id, value)
+  for (const value of values) await sm.door.set(id, value)
 }
 
 describe('reads', () => {
   it('accesses latest, one AccessSecretVersion per cold name however many readers, at most maxConcurrency at once', async () => {
     const ids = Array.from({ length: 10 }, (_, i) => `cold-${i}`)
     for (const id of ids) await seed(id, `value-${id}`)
-    fake.configure({ latencyMs: 20 })
+    sm.fake.configure({ latencyMs: 20 })
     const s = store({ cache: {}, maxConcurrency: 4 })
     const results = await Promise.all(Array.from({ length: 50 }, () => s.getSecret(...ids)))
     for (const result of results) expect(result).toEqual(Object.fromEntries(ids.map((id) => [id, `value-${id}`])))
-    expect(fake.requestStats()).toEqual({ reads: 10, peakReads: 4 })
+    expect(sm.fake.requestStats()).toEqual({ reads: 10, peakReads: 4 })
     expect(calls('AccessSecretVersion').sort()).toEqual(ids.map((id) => `${secretOf(id)}/versions/latest`).sort())
   })
 
   it('reads a missing secret, a secret without versions, and a missing pinned version as undefined', async () => {
-    await raw.createSecret({
+    await sm.raw.createSecret({
       parent: `projects/${PROJECT}`,
       secretId: 'empty',
       secret: { replication: { automatic: {} } },
@@ -86,16 +69,16 @@ describe('reads', () => {
       empty: undefined,
       [`${secretOf('one')}/versions/7`]: undefined,
     })
-    expect(fake.requests.map((r) => r.code)).toEqual([5, 5, 5])
+    expect(sm.fake.requests.map((r) => r.code)).toEqual([5, 5, 5])
   })
 
   it('reads a disabled or destroyed latest as undefined, without falling back to an older version', async () => {
     await seed('rotated', 'old', 'new')
     const s = store()
-    await raw.disableSecretVersion({ name: `${secretOf('rotated')}/versions/2` })
+    await sm.raw.disableSecretVersion({ name: `${secretOf('rotated')}/versions/2` })
     expect(await s.getSecret('rotated')).toEqual({ rotated: undefined })
-    await raw.enableSecretVersion({ name: `${secretOf('rotated')}/versions/2` })
-    await raw.destroySecretVersion({ name: `${secretOf('rotated')}/versions/2` })
+    await sm.raw.enableSecretVersion({ name: `${secretOf('rotated')}/versions/2` })
+    await sm.raw.destroySecretVersion({ name: `${secretOf('rotated')}/versions/2` })
     expect(await s.getSecret('rotated')).toEqual({ rotated: undefined })
     // Secret Manager's status text said so: no extra request was needed.
     expect(calls('GetSecretVersion')).toEqual([])
@@ -107,14 +90,14 @@ describe('reads', () => {
   it('asks the version state when FAILED_PRECONDITION has other text, and reads undefined only for a disabled version', async () => {
     await seed('cmek', 'value')
     const s = store({ retry: false })
-    fake.failNext({ code: 9, details: 'The CMEK key version is not enabled.', method: 'AccessSecretVersion' })
+    sm.fake.failNext({ code: 9, details: 'The CMEK key version is not enabled.', method: 'AccessSecretVersion' })
     const error = (await rejectionOf(s.getSecret('cmek'))) as SecretStoreError
     expect(error).toBeInstanceOf(UnknownSecretStoreError)
     expect(error.message).toBe('secret store error: Secret Manager request failed (FAILED_PRECONDITION 9)')
     expect(calls('GetSecretVersion')).toEqual([`${secretOf('cmek')}/versions/latest`])
 
-    await raw.disableSecretVersion({ name: `${secretOf('cmek')}/versions/1` })
-    fake.failNext({ code: 9, details: 'Reworded: version 1 cannot be accessed.', method: 'AccessSecretVersion' })
+    await sm.raw.disableSecretVersion({ name: `${secretOf('cmek')}/versions/1` })
+    sm.fake.failNext({ code: 9, details: 'Reworded: version 1 cannot be accessed.', method: 'AccessSecretVersion' })
     expect(await s.getSecret('cmek')).toEqual({ cmek: undefined })
     expect(calls('GetSecretVersion')).toHaveLength(2)
   })
@@ -138,7 +121,7 @@ describe('reads', () => {
       expect(error).toBeInstanceOf(InvalidSecretNameError)
       expect(error.message).toContain(`the secret ${secretOf('pinned')}`)
     }
-    expect(fake.requests).toEqual([])
+    expect(sm.fake.requests).toEqual([])
   })
 
   it('rejects a payload whose CRC32C does not match with IntegrityError, and never returns or caches the value', async () => {
@@ -146,7 +129,7 @@ describe('reads', () => {
     await seed('checked', value)
     const s = store({ cache: {} })
     for (const how of ['flip-checksum-bit', 'flip-data-bit'] as const) {
-      fake.corruptNextAccess(how)
+      sm.fake.corruptNextAccess(how)
       const error = (await rejectionOf(s.getSecret('checked'))) as SecretStoreError
       expect(error).toBeInstanceOf(IntegrityError)
       expect(error).toBeInstanceOf(UnknownSecretStoreError)
@@ -155,31 +138,31 @@ describe('reads', () => {
       expect(JSON.stringify(error) + String(error.stack)).not.toContain(value.slice(0, 10))
     }
     // Not retried, and nothing was cached: the next read goes to Secret Manager again.
-    expect(fake.requestStats().reads).toBe(2)
+    expect(sm.fake.requestStats().reads).toBe(2)
     expect(await s.getSecret('checked')).toEqual({ checked: value })
-    expect(fake.requestStats().reads).toBe(3)
+    expect(sm.fake.requestStats().reads).toBe(3)
   })
 
   it('refuses an answer without data_crc32c unless requireChecksum is off', async () => {
     await seed('unchecked', 'value')
-    fake.corruptNextAccess('omit-checksum')
+    sm.fake.corruptNextAccess('omit-checksum')
     const error = (await rejectionOf(store().getSecret('unchecked'))) as SecretStoreError
     expect(error).toBeInstanceOf(IntegrityError)
     expect(error.message).toContain('no data_crc32c')
-    fake.corruptNextAccess('omit-checksum')
+    sm.fake.corruptNextAccess('omit-checksum')
     expect(await store({ requireChecksum: false }).getSecret('unchecked')).toEqual({ unchecked: 'value' })
     // A checksum that is there is verified even then.
-    fake.corruptNextAccess()
+    sm.fake.corruptNextAccess()
     expect(await rejectionOf(store({ requireChecksum: false }).getSecret('unchecked'))).toBeInstanceOf(IntegrityError)
   })
 
   it('refuses a payload that is not UTF-8 text instead of mangling it', async () => {
-    await raw.createSecret({
+    await sm.raw.createSecret({
       parent: `projects/${PROJECT}`,
       secretId: 'binary',
       secret: { replication: { automatic: {} } },
     })
-    await raw.addSecretVersion({ parent: secretOf('binary'), payload: { data: Buffer.from([0xff, 0xfe, 0x00]) } })
+    await sm.raw.addSecretVersion({ parent: secretOf('binary'), payload: { data: Buffer.from([0xff, 0xfe, 0x00]) } })
     const error = (await rejectionOf(store().getSecret('binary'))) as SecretStoreError
     expect(error).toBeInstanceOf(UnknownSecretStoreError)
     expect(error.message).toContain('not UTF-8')
@@ -189,13 +172,13 @@ describe('reads', () => {
 describe('writes', () => {
   it('creates a missing secret (automatic replication) and adds exactly one version, with its data_crc32c', async () => {
     await store().setSecret('fresh', 'first value')
-    expect(fake.requests.map((r) => [r.method, r.code])).toEqual([
+    expect(sm.fake.requests.map((r) => [r.method, r.code])).toEqual([
       ['AddSecretVersion', 5],
       ['CreateSecret', 0],
       ['AddSecretVersion', 0],
       ['ListSecretVersions', 0],
     ])
-    const stored = fake.secrets.get(secretOf('fresh'))
+    const stored = sm.fake.secrets.get(secretOf('fresh'))
     expect(stored?.replication).toEqual({ kind: 'automatic' })
     expect(stored?.versions).toHaveLength(1)
     expect(stored?.versions[0]).toMatchObject({ clientChecksum: true, crc32c: crc32c(Buffer.from('first value')) })
@@ -207,7 +190,7 @@ describe('writes', () => {
       labels: { team: 'payments' },
     })
     await s.setSecret('replicated', 'v')
-    const stored = fake.secrets.get(secretOf('replicated'))
+    const stored = sm.fake.secrets.get(secretOf('replicated'))
     expect(stored?.replication).toEqual({ kind: 'user-managed', locations: ['europe-west1', 'europe-west4'] })
     expect(stored?.labels).toEqual({ team: 'payments' })
   })
@@ -215,27 +198,27 @@ describe('writes', () => {
   it('adds its version once when another writer creates the secret in between', async () => {
     await seed('raced', 'theirs')
     // As if the secret did not exist yet when the store looked: CreateSecret then finds it (ALREADY_EXISTS).
-    fake.failNext({ code: 5, method: 'AddSecretVersion' })
+    sm.fake.failNext({ code: 5, method: 'AddSecretVersion' })
     await store({ oldVersions: 'keep' }).setSecret('raced', 'ours')
-    expect(fake.requests.map((r) => [r.method, r.code])).toEqual([
+    expect(sm.fake.requests.map((r) => [r.method, r.code])).toEqual([
       ['AddSecretVersion', 5],
       ['CreateSecret', 6],
       ['AddSecretVersion', 0],
     ])
-    expect(await door.get('raced')).toBe('ours')
-    expect(fake.secrets.get(secretOf('raced'))?.versions).toHaveLength(2)
+    expect(await sm.door.get('raced')).toBe('ours')
+    expect(sm.fake.secrets.get(secretOf('raced'))?.versions).toHaveLength(2)
   })
 
   it('never adds a second version when the answer to AddSecretVersion is lost', async () => {
     await seed('lost', 'v1')
     const s = store({ cache: {} })
-    fake.inject({ kind: 'cut' }, { match: (r) => r.path === 'AddSecretVersion' })
+    sm.fake.inject({ kind: 'cut' }, { match: (r) => r.path === 'AddSecretVersion' })
     const error = (await rejectionOf(s.setSecret('lost', 'v2'))) as SecretStoreError
     expect(error).toBeInstanceOf(UnavailableError)
     expect(calls('AddSecretVersion')).toHaveLength(1)
     // The write landed, only its answer was lost: one new version, and the store does not claim v1.
     expect(states('lost')).toEqual(['ENABLED', 'ENABLED'])
-    fake.clear()
+    sm.fake.clear()
     expect(await s.getSecret('lost')).toEqual({ lost: 'v2' })
   })
 
@@ -248,14 +231,14 @@ describe('writes', () => {
       `${secretOf('hygiene')}/versions/2`,
     ])
     // Disabled, not destroyed: an operator can bring a version back.
-    expect(fake.secrets.get(secretOf('hygiene'))?.versions[0]?.data?.toString()).toBe('v1')
+    expect(sm.fake.secrets.get(secretOf('hygiene'))?.versions[0]?.data?.toString()).toBe('v1')
   })
 
   it('destroys old versions with oldVersions: destroy, and leaves them alone with keep', async () => {
     const destroying = store({ oldVersions: 'destroy', keepVersions: 1 })
     for (const value of ['v1', 'v2', 'v3']) await destroying.setSecret('destroyed', value)
     expect(states('destroyed')).toEqual(['DESTROYED', 'DESTROYED', 'ENABLED'])
-    expect(fake.secrets.get(secretOf('destroyed'))?.versions[0]?.data).toBeUndefined()
+    expect(sm.fake.secrets.get(secretOf('destroyed'))?.versions[0]?.data).toBeUndefined()
 
     const keeping = store({ oldVersions: 'keep' })
     for (const value of ['v1', 'v2', 'v3']) await keeping.setSecret('kept', value)
@@ -268,7 +251,7 @@ describe('writes', () => {
     const { lines } = logger
     const s = store({ logger, keepVersions: 1 })
     await s.setSecret('managed', 'v1')
-    fake.failNext({ code: 14, method: 'DisableSecretVersion' })
+    sm.fake.failNext({ code: 14, method: 'DisableSecretVersion' })
     await expect(s.setSecret('managed', 'v2')).resolves.toBeUndefined()
     expect(states('managed')).toEqual(['ENABLED', 'ENABLED'])
     const warnings = () => lines.filter((line) => line.level === 'warn')
@@ -278,14 +261,14 @@ describe('writes', () => {
     })
     expect(String(warnings()[0]?.message)).toContain('not disabled (UNAVAILABLE 14)')
 
-    fake.failNext({ code: 7, method: 'ListSecretVersions' })
+    sm.fake.failNext({ code: 7, method: 'ListSecretVersions' })
     await expect(s.setSecret('managed', 'v3')).resolves.toBeUndefined()
     expect(warnings()).toHaveLength(2)
     expect(String(warnings()[1]?.message)).toContain('no permission')
-    fake.clearLog()
+    sm.fake.clearLog()
     await s.setSecret('managed', 'v4')
-    expect(fake.requests.map((r) => r.method)).toEqual(['AddSecretVersion'])
-    expect(await door.get('managed')).toBe('v4')
+    expect(sm.fake.requests.map((r) => r.method)).toEqual(['AddSecretVersion'])
+    expect(await sm.door.get('managed')).toBe('v4')
   })
 })
 
@@ -298,10 +281,10 @@ describe('remove', () => {
     expect(calls('DisableSecretVersion')).toEqual([3, 2, 1].map((n) => `${secretOf('recoverable')}/versions/${n}`))
     expect(states('recoverable')).toEqual(['DISABLED', 'DISABLED', 'DISABLED'])
     expect(await store().getSecret('recoverable')).toEqual({ recoverable: undefined })
-    expect(await door.isRecoverable('recoverable')).toBe(true)
+    expect(await sm.door.isRecoverable('recoverable')).toBe(true)
 
     // Recovery: re-enable the version that was latest.
-    await raw.enableSecretVersion({ name: `${secretOf('recoverable')}/versions/3` })
+    await sm.raw.enableSecretVersion({ name: `${secretOf('recoverable')}/versions/3` })
     expect(await store().getSecret('recoverable')).toEqual({ recoverable: 'v3' })
 
     await s.removeSecret('recoverable')
@@ -317,12 +300,12 @@ describe('remove', () => {
     await store({ purgeOnRemove: true }).removeSecret('a')
     await store().removeSecret('b', { purge: true })
     await store({ purgeOnRemove: true }).removeSecret('c', { purge: false })
-    expect(fake.secrets.has(secretOf('a'))).toBe(false)
-    expect(fake.secrets.has(secretOf('b'))).toBe(false)
+    expect(sm.fake.secrets.has(secretOf('a'))).toBe(false)
+    expect(sm.fake.secrets.has(secretOf('b'))).toBe(false)
     expect(states('c')).toEqual(['DISABLED'])
     await expect(store().removeSecret('never')).resolves.toBeUndefined()
     await expect(store({ purgeOnRemove: true }).removeSecret('never')).resolves.toBeUndefined()
-    expect(fake.requests.slice(-2).map((r) => [r.method, r.code])).toEqual([
+    expect(sm.fake.requests.slice(-2).map((r) => [r.method, r.code])).toEqual([
       ['ListSecretVersions', 5],
       ['DeleteSecret', 5],
     ])
@@ -335,8 +318,8 @@ describe('regional secrets', () => {
   it('reads and writes projects/<p>/locations/<l>/secrets/<id>, created without a replication policy', async () => {
     const s = store({ location: REGION })
     await s.setSecret('regional', 'in-region')
-    expect(fake.secrets.get(secretOf('regional', parent))?.replication).toEqual({ kind: 'regional' })
-    expect(fake.secrets.has(secretOf('regional'))).toBe(false)
+    expect(sm.fake.secrets.get(secretOf('regional', parent))?.replication).toEqual({ kind: 'regional' })
+    expect(sm.fake.secrets.has(secretOf('regional'))).toBe(false)
     const byName = `${parent}/secrets/regional`
     expect(await s.getSecret('regional', byName)).toEqual({ regional: 'in-region', [byName]: 'in-region' })
   })
@@ -351,13 +334,13 @@ describe('regional secrets', () => {
     ] as const) {
       expect(await rejectionOf(s.getSecret(name)), name).toBeInstanceOf(InvalidSecretNameError)
     }
-    expect(fake.requests).toEqual([])
+    expect(sm.fake.requests).toEqual([])
   })
 
   it('talks to the regional endpoint unless apiEndpoint says otherwise', async () => {
     const settings = resolveSettings({ projectId: PROJECT, location: REGION })
     // An auth of its own, as every client in these tests has, so that nothing could ever look for credentials.
-    const { auth } = fake.clientOptions()
+    const { auth } = sm.fake.clientOptions()
     const clients = [
       createClient({ auth }, settings),
       createClient({ auth, apiEndpoint: 'private.example' }, settings),
@@ -378,33 +361,33 @@ describe('regional secrets', () => {
 describe('deadlines and retries', () => {
   it("switches the SDK's own retries off: one UNAVAILABLE is one failed request without the store's retries", async () => {
     await seed('flaky', 'value')
-    fake.failNext({ code: 14, method: 'AccessSecretVersion' })
+    sm.fake.failNext({ code: 14, method: 'AccessSecretVersion' })
     const error = (await rejectionOf(store({ retry: false }).getSecret('flaky'))) as SecretStoreError
     expect(error).toBeInstanceOf(UnavailableError)
     expect(error.message).toBe('secret backend unavailable: Secret Manager answered UNAVAILABLE 14')
-    expect(fake.count('AccessSecretVersion')).toBe(1)
+    expect(sm.fake.count('AccessSecretVersion')).toBe(1)
 
     // The store's own retry policy answers it instead.
-    fake.clearLog()
-    fake.failNext({ code: 14, method: 'AccessSecretVersion' })
+    sm.fake.clearLog()
+    sm.fake.failNext({ code: 14, method: 'AccessSecretVersion' })
     expect(await store().getSecret('flaky')).toEqual({ flaky: 'value' })
-    expect(fake.requests.map((r) => r.code)).toEqual([14, 0])
+    expect(sm.fake.requests.map((r) => r.code)).toEqual([14, 0])
   })
 
   it('gives up a call that never answers at the attempt timeout, and the SDK cancels it too', async () => {
     await seed('hanging', 'value')
-    fake.inject({ kind: 'blackhole' }, { match: (r) => r.path === 'AccessSecretVersion' })
+    sm.fake.inject({ kind: 'blackhole' }, { match: (r) => r.path === 'AccessSecretVersion' })
     const s = store({ retry: false, attemptTimeoutMs: 150, timeoutMs: 1_000 })
     const started = performance.now()
     const error = (await rejectionOf(s.getSecret('hanging'))) as SecretStoreError
     expect(error).toBeInstanceOf(UnavailableError)
     expect(performance.now() - started).toBeLessThan(1_000)
     // The fake saw the client give the call up (CANCELLED), rather than a call left running.
-    await vi.waitFor(() => expect(fake.requests.map((r) => r.code)).toEqual([1]))
+    await vi.waitFor(() => expect(sm.fake.requests.map((r) => r.code)).toEqual([1]))
   })
 
   it('takes the wait of a RetryInfo detail as retryAfterMs', async () => {
-    fake.inject({ kind: 'status', status: 429, headers: { 'retry-after': '2.25' } }, { times: 1 })
+    sm.fake.inject({ kind: 'status', status: 429, headers: { 'retry-after': '2.25' } }, { times: 1 })
     const error = (await rejectionOf(store({ retry: false }).getSecret('throttled'))) as UnavailableError
     expect(error).toBeInstanceOf(UnavailableError)
     expect(error.message).toContain('RESOURCE_EXHAUSTED 8')
@@ -419,7 +402,7 @@ describe('the client', () => {
     try {
       const built = store()
       await built.getSecret('owned')
-      const client = new SecretManagerServiceClient(fake.clientOptions())
+      const client = new SecretManagerServiceClient(sm.fake.clientOptions())
       const injected = store({ client })
       expect(await injected.getSecret('owned')).toEqual({ owned: 'value' })
       await injected.destroy()
@@ -435,7 +418,7 @@ describe('the client', () => {
   })
 
   it('checks its options and names the bad one', () => {
-    const client = new SecretManagerServiceClient(fake.clientOptions())
+    const client = new SecretManagerServiceClient(sm.fake.clientOptions())
     const cases: Array<[object, RegExp]> = [
       [{}, /projectId must be a project id or number/],
       [{ projectId: 'Upper Case' }, /projectId/],
@@ -464,12 +447,12 @@ describe('the client', () => {
       enableSet: true,
       enableRemove: true,
       project: `projects/${PROJECT}`,
-      client: fake.clientOptions(),
+      client: sm.fake.clientOptions(),
     })
     stores.push(purista)
     const id = `purista-${Date.now().toString(36)}`
     await purista.setSecret(id, 'purista-shaped-value')
-    expect(await door.get(id)).toBe('purista-shaped-value')
+    expect(await sm.door.get(id)).toBe('purista-shaped-value')
     expect(await purista.getSecret(id)).toEqual({ [id]: 'purista-shaped-value' })
     await purista.removeSecret(id)
     expect(await purista.getSecretWith({ forceFetch: true }, id)).toEqual({ [id]: undefined })

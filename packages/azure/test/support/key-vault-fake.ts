@@ -26,6 +26,7 @@ import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { TEST_CERTIFICATE } from '@secret-store/testkit'
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import {
   API_VERSION,
   createVault,
@@ -296,6 +297,35 @@ export async function startKeyVaultFake(initial: Partial<FakeKeyVaultSettings> =
         server.closeAllConnections()
       })
       return stopped
+    },
+  }
+}
+
+/**
+ * One fake for the test file that calls it: started before its tests, reset after each (when the stores
+ * pushed to `stores` are destroyed) and stopped after the last.
+ */
+export function useKeyVaultFake<Store extends { destroy(): Promise<void> }>(): {
+  readonly fake: FakeKeyVault
+  readonly stores: Store[]
+} {
+  let started: FakeKeyVault | undefined
+  const stores: Store[] = []
+  beforeAll(async () => {
+    started = await startKeyVaultFake()
+  })
+  afterEach(async () => {
+    for (const store of stores.splice(0)) await store.destroy()
+    started?.reset()
+  })
+  afterAll(async () => {
+    await started?.stop()
+  })
+  return {
+    stores,
+    get fake(): FakeKeyVault {
+      if (started === undefined) throw new Error('the Key Vault fake starts in beforeAll')
+      return started
     },
   }
 }

@@ -4,10 +4,13 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import { type FaultProxy, startFaultProxy } from '@secret-store/testkit'
+import { afterAll, beforeAll } from 'vitest'
 import { motoClientConfig } from '../../../aws/test/support/aws.js'
 import { type MotoServer, startMoto } from '../../../aws/test/support/moto.js'
 import { type OpenBaoServer, startOpenBao } from '../../../vault/test/support/openbao.js'
 import { type RawClient, rawClient } from '../../../vault/test/support/vault.js'
+import type { CliConfig } from '../../src/index.js'
+import { configDir } from './run.js'
 
 export interface Backends {
   moto: MotoServer
@@ -72,3 +75,41 @@ export function vaultMethods(proxy: FaultProxy): Record<string, number> {
   }
   return counts
 }
+
+/**
+ * The backends for the test file that calls it, and a config directory made from them: started before its
+ * tests (after `setup`, which may prepare tokens or policies), stopped after the last.
+ */
+export function useBackends(config: (backends: Backends) => CliConfig | Promise<CliConfig>): {
+  readonly backends: Backends
+  readonly dir: string
+} {
+  let started: { backends: Backends; dir: string } | undefined
+  beforeAll(async () => {
+    const backends = await startBackends()
+    started = { backends, dir: configDir(await config(backends)) }
+  }, 120_000)
+  afterAll(async () => {
+    await started?.backends.stop()
+  })
+  const get = () => {
+    if (started === undefined) throw new Error('the backends start in beforeAll')
+    return started
+  }
+  return {
+    get backends() {
+      return get().backends
+    },
+    get dir() {
+      return get().dir
+    },
+  }
+}
+
+/** Copying from AWS to Vault: both stores read, Vault also written. */
+export const awsToVault = (backends: Backends): CliConfig => ({
+  stores: {
+    aws: { adapter: 'aws', options: backends.awsOptions() },
+    vault: { adapter: 'vault', options: backends.vaultOptions({ enableSet: true }) },
+  },
+})
