@@ -1,12 +1,10 @@
 /** Listing secret names with `ListSecrets`: one request per page, AWS's `NextToken` as the cursor. */
 import { ListSecretsCommand, type ListSecretsCommandOutput } from '@aws-sdk/client-secrets-manager'
 import { type SecretNameListing, type SecretNamePage, UnavailableError } from '@secret-store/core'
+import { AWS_NAME } from './names.js'
 
 /** `ListSecrets` answers at most this many secrets per request. */
 export const LIST_SECRETS_MAX_RESULTS = 100
-
-// What an AWS secret name is made of (see names.ts): a prefix with anything else starts no name.
-const NAME_PREFIX = /^[A-Za-z0-9/_+=.@!-]{1,512}$/
 
 /**
  * The `ListSecrets` request for one page, or `undefined` when no AWS name can start with the prefix.
@@ -15,7 +13,8 @@ const NAME_PREFIX = /^[A-Za-z0-9/_+=.@!-]{1,512}$/
  * rather than leave a name out. Secrets scheduled for deletion stay out (`IncludePlannedDeletion` unset).
  */
 export function listSecretsCommand({ prefix, cursor, pageSize }: SecretNameListing): ListSecretsCommand | undefined {
-  if (prefix !== '' && !NAME_PREFIX.test(prefix)) return undefined
+  // A prefix with a character no AWS name holds starts no name.
+  if (prefix !== '' && !AWS_NAME.test(prefix)) return undefined
   const filtered = prefix !== '' && !prefix.startsWith('!')
   return new ListSecretsCommand({
     MaxResults: Math.min(pageSize, LIST_SECRETS_MAX_RESULTS),

@@ -5,7 +5,7 @@ import { parseTenantName } from '@secret-store/core/adapter'
 export const AWS_SECRET_NAME_MAX_LENGTH = 512
 
 // Letters, digits and /_+=.@- as the console allows, plus the `!` of AWS-managed secrets (`rds!db-…`).
-const AWS_NAME = /^[A-Za-z0-9/_+=.@!-]{1,512}$/
+export const AWS_NAME = /^[A-Za-z0-9/_+=.@!-]{1,512}$/
 const AWS_ARN = /^arn:aws(?:-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@!-]{1,519}$/
 
 const RULE =

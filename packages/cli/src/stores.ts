@@ -1,19 +1,23 @@
 /** Builds the stores the config file describes, loading each adapter package on first use. */
 import { dirname, resolve } from 'node:path'
-import type { SecretNameLister, SecretStore, SecretStoreCapabilities, StoreBaseOptions } from '@secret-store/core'
+import type {
+  FreshSecretReader,
+  RemoveSecretOptions,
+  SecretNameLister,
+  SecretStore,
+  SecretStoreCapabilities,
+  StoreBaseOptions,
+} from '@secret-store/core'
 import { type AdapterName, type LoadedConfig, resolveEnv, type StoreEntry } from './config.js'
 import { DotenvSecretStore } from './dotenv-store.js'
 import { CliError } from './exit-codes.js'
 
 /** A store as the CLI uses it: the contract, plus what every store built on the base class offers. */
 export type CliStore = SecretStore &
-  SecretNameLister & {
+  SecretNameLister &
+  FreshSecretReader & {
     readonly capabilities: SecretStoreCapabilities
-    getSecretWith<Names extends string[]>(
-      options: { forceFetch?: boolean },
-      ...names: Names
-    ): Promise<{ [K in Names[number]]: string | undefined }>
-    removeSecret(name: string, options?: { purge?: boolean }): Promise<void>
+    removeSecret(name: string, options?: RemoveSecretOptions): Promise<void>
   }
 
 export interface OpenedStore {

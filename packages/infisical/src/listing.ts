@@ -5,11 +5,8 @@
 import type { InfisicalSDK } from '@infisical/sdk'
 import { type SecretNamePage, secretNameProblem } from '@secret-store/core'
 import { foreignAnswer, isMissing } from './errors.js'
-import { infisicalSecretName, locate } from './names.js'
+import { FOLDER_NAME, infisicalSecretName, locate } from './names.js'
 import type { InfisicalStoreSettings } from './types.js'
-
-/** Infisical's folder names (`isValidFolderName` on the server): letters, digits, `-` and `_`. */
-const FOLDER_NAME = /^[A-Za-z0-9_-]+$/
 
 const asRecord = (value: unknown): Record<string, unknown> | undefined =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined

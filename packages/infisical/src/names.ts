@@ -10,7 +10,7 @@ import { parseTenantName } from '@secret-store/core/adapter'
 const STORE_NAME = 'InfisicalSecretStore'
 
 /** Infisical's folder names (`isValidFolderName` on the server): letters, digits, `-` and `_`. */
-const FOLDER_NAME = /^[A-Za-z0-9_-]+$/
+export const FOLDER_NAME = /^[A-Za-z0-9_-]+$/
 
 const RULE =
   "Infisical secret keys contain no ':' or '/', do not start or end with whitespace and are not '.' or '..'; a '/' separates folders of letters, digits, '-' and '_' (the tenant:<tenant>:<name> form is stored in the folder tenant/<tenant>)"

@@ -5,7 +5,7 @@
 import { type SecretNameListing, type SecretNamePage, UnavailableError } from '@secret-store/core'
 import { mapWithConcurrency, pathNameProblem, raceAbort } from '@secret-store/core/adapter'
 import { isVaultNotFound, vaultMessages, vaultStatus } from './errors.js'
-import { encodeSegments } from './names.js'
+import { field, kvApiPath } from './names.js'
 import type { VaultClient, VaultRequestOptions } from './types.js'
 
 /** What a page needs from the store: its client (with the session's token), paths and limits. */
@@ -81,23 +81,13 @@ function parseCursor(cursor: string): string[] {
   return folders
 }
 
-/** The URL path of `kind` (KV v2; KV v1 has none) for a folder (`a/`, the root `''`) or a secret, under the store's prefix. */
-function kvPath(context: KvListingContext, kind: 'metadata' | 'detailed-metadata', relative: string): string {
-  const folder = relative === '' || relative.endsWith('/')
-  const trimmed = folder ? relative.slice(0, -1) : relative
-  const parts = [context.mountPath, context.version === 2 ? kind : undefined, context.prefixPath]
-  if (trimmed !== '') parts.push(encodeSegments(trimmed))
-  const path = parts.filter((part) => part !== undefined).join('/')
-  return folder ? `${path}/` : path
-}
-
 /** The `LIST` of a folder: its keys, and Vault's `key_info` where the endpoint gives it. A 404 is an empty folder. */
 async function list(
   context: KvListingContext,
   kind: 'metadata' | 'detailed-metadata',
   folder: string,
 ): Promise<{ keys: string[]; info: Record<string, unknown> }> {
-  const path = kvPath(context, kind, folder)
+  const path = kvApiPath(context, kind, folder)
   let body: unknown
   try {
     // Vault's `GET ?list=true` is its `LIST`, under the same `list` capability; unlike the custom verb,
@@ -149,7 +139,7 @@ async function liveNames(context: KvListingContext, found: Folder, info: Record<
 
 /** Reads one secret's metadata: whether its current version can be read. Gone meanwhile is not live. */
 async function isLiveSecret(context: KvListingContext, name: string): Promise<boolean> {
-  const path = kvPath(context, 'metadata', name)
+  const path = kvApiPath(context, 'metadata', name)
   try {
     const body = await context.call((options) => raceAbort(context.client.read(path, options), context.signal))
     return isLive(field(body, 'data'), Date.now())
@@ -179,9 +169,4 @@ export function isLive(metadata: unknown, now: number): boolean {
 function isUnsupported(error: unknown): boolean {
   const status = vaultStatus(error)
   return status === 403 || status === 405 || (status === 404 && vaultMessages(error).length > 0)
-}
-
-/** A property of an untyped JSON body, or `undefined`. */
-function field(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined
 }

@@ -59,3 +59,28 @@ export function normalizeFolder(value: unknown, option: string): string {
 export function encodeSegments(path: string): string {
   return path.split('/').map(encodeURIComponent).join('/')
 }
+
+/**
+ * The API path of a KV entry, or of a folder (`relative` is `''` or ends in `/`), under the store's
+ * already encoded mount and prefix: `<mount>/<relative>` on KV v1, `<mount>/<kind>/<relative>` on KV v2.
+ *
+ * @example
+ * kvApiPath({ mountPath: 'secret', prefixPath: 'apps', version: 2 }, 'metadata', 'db/password') // 'secret/metadata/apps/db/password'
+ */
+export function kvApiPath(
+  store: { mountPath: string; prefixPath: string | undefined; version: 1 | 2 },
+  kind: 'data' | 'metadata' | 'detailed-metadata',
+  relative: string,
+): string {
+  const folder = relative === '' || relative.endsWith('/')
+  const trimmed = folder ? relative.slice(0, -1) : relative
+  const parts = [store.mountPath, store.version === 2 ? kind : undefined, store.prefixPath]
+  if (trimmed !== '') parts.push(encodeSegments(trimmed))
+  const path = parts.filter((part) => part !== undefined).join('/')
+  return folder ? `${path}/` : path
+}
+
+/** A property of an untyped JSON body, or `undefined`. */
+export function field(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined
+}

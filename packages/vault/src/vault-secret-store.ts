@@ -13,7 +13,7 @@ import { splitStoreOptions } from '@secret-store/core/adapter'
 import { AppRoleSession } from './auth.js'
 import { isNoRoute, isVaultNotFound, mapVaultError, vaultStatus } from './errors.js'
 import { KvNameLister } from './listing.js'
-import { encodeSegments, vaultSecretPath } from './names.js'
+import { encodeSegments, field, kvApiPath, vaultSecretPath } from './names.js'
 import { createClient, resolveOptions, STORE_NAME } from './options.js'
 import type { VaultClient, VaultRequestOptions, VaultSecretStoreOptions } from './types.js'
 
@@ -206,9 +206,7 @@ export class VaultSecretStore extends SecretStoreBaseClass<Record<string, never>
   }
 
   #path(name: string, version: 1 | 2, kind: 'data' | 'metadata'): string {
-    const encoded = encodeSegments(name)
-    const relative = this.#prefixPath === undefined ? encoded : `${this.#prefixPath}/${encoded}`
-    return version === 1 ? `${this.#mountPath}/${relative}` : `${this.#mountPath}/${kind}/${relative}`
+    return kvApiPath({ mountPath: this.#mountPath, prefixPath: this.#prefixPath, version }, kind, name)
   }
 
   #call<T>(request: (options: VaultRequestOptions | undefined) => Promise<T>): Promise<T> {
@@ -240,9 +238,4 @@ export class VaultSecretStore extends SecretStoreBaseClass<Record<string, never>
     this.logger.debug({ store: this.name, mount: this.#mount, kvVersion: version }, 'Vault KV version detected')
     return version
   }
-}
-
-/** A property of an untyped JSON body, or `undefined`. */
-function field(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined
 }

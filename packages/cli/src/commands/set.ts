@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
+import { text } from 'node:stream/consumers'
 import { CliError, EXIT, type ExitCode } from '../exit-codes.js'
-import { type CliIo, line, printJson, readAll } from '../io.js'
+import { type CliIo, line, printJson } from '../io.js'
 import type { OpenedStore } from '../stores.js'
 
 export interface SetOptions {
@@ -23,7 +24,7 @@ export async function setCommand(io: CliIo, opened: OpenedStore, name: string, o
     })
   } else {
     if (io.stdin.isTTY) line(io.stderr, `Type the value of ${name}, then Enter and Ctrl-D.`)
-    value = await readAll(io.stdin)
+    value = await text(io.stdin)
   }
   if (!options.keepNewline) value = value.replace(/\r?\n$/, '')
   if (value === '') throw new CliError('the value is empty: pipe it on stdin or pass --file <path>')
