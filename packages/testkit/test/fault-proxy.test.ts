@@ -109,4 +109,15 @@ describe('memoryBackend', () => {
     backdoor.resetRequestStats()
     expect(backdoor.requestStats().reads).toBe(0)
   })
+
+  it('raises a status or connection fault on a listing of the keys, once per injection', async () => {
+    const { map, backdoor, faults, unreachableMap } = memoryBackend()
+    await backdoor.set('a', 'value-a')
+    faults.inject({ kind: 'status', status: 503 }, { times: 1 })
+    expect(() => map.keys()).toThrow(expect.objectContaining({ status: 503 }))
+    expect([...map.keys()]).toEqual(['a'])
+    faults.inject({ kind: 'reset' }, { times: 1 })
+    expect(() => map.keys()).toThrow(expect.objectContaining({ code: 'ECONNRESET' }))
+    expect(() => unreachableMap.keys()).toThrow(expect.objectContaining({ code: 'ECONNREFUSED' }))
+  })
 })
